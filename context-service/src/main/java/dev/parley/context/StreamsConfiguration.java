@@ -1,0 +1,56 @@
+package dev.parley.context;
+
+import dev.parley.context.conversation.ConversationTopology;
+import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.SchemaRegistrySetup;
+import dev.parley.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * Wires the topology into Spring's StreamsBuilderFactoryBean, which owns start and stop.
+ * Streams settings (exactly-once v2, dead-lettering of undecodable records) are in application.yml.
+ */
+@Configuration
+@EnableKafkaStreams
+class StreamsConfiguration {
+
+  @Bean
+  KafkaAdmin.NewTopics parleyTopics(@Value("${parley.kafka.replication-factor:1}") short replicationFactor) {
+    return new KafkaAdmin.NewTopics(Topics.newTopics(replicationFactor));
+  }
+
+  @Bean
+  AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
+    // Before any record is written: the schemas this service writes, with their BACKWARD rule.
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS));
+    return new AvroSerdes(registryUrl);
+  }
+
+  @Bean
+  ConversationTopology.Settings topologySettings(
+      @Value("${parley.context.dedup-window:PT24H}") Duration dedupWindow,
+      @Value("${parley.context.kept-messages:20}") int keptMessages,
+      @Value("${parley.context.history-messages:10}") int historyMessages) {
+    return new ConversationTopology.Settings(dedupWindow, keptMessages, historyMessages);
+  }
+
+  /** Defines the topology on the factory's builder when the factory creates it. */
+  @Bean
+  StreamsBuilderFactoryBeanConfigurer conversationTopology(ConversationTopology.Settings settings, AvroSerdes serdes) {
+    return factory -> factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+      @Override
+      public void configureBuilder(StreamsBuilder builder) {
+        ConversationTopology.define(builder, settings, serdes);
+      }
+    });
+  }
+}

@@ -1,0 +1,25 @@
+package dev.parley.context.conversation;
+
+import dev.parley.events.AssistantReply;
+import dev.parley.events.CustomerContext;
+import dev.parley.events.DealContext;
+import dev.parley.events.UserTurn;
+
+/**
+ * What changes a conversation. Both kinds are merged into one stream so that a single processor,
+ * the only writer of the conversation store, sees every change of a conversation in order.
+ * Never serialized: values only pass between processors of one sub-topology.
+ */
+sealed interface ConversationInput {
+
+  /** A customer turn, joined with its CRM context (either may be null). */
+  record Turn(UserTurn turn, CustomerContext customer, DealContext deal) implements ConversationInput {
+    Turn withDeal(DealContext deal) {
+      return new Turn(turn, customer, deal);
+    }
+  }
+
+  /** The assistant's reply to an earlier turn. */
+  record Reply(AssistantReply reply) implements ConversationInput {
+  }
+}

@@ -1,0 +1,120 @@
+package dev.parley.context.conversation;
+
+import dev.parley.context.intent.IntentClassifier;
+import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationMessage;
+import dev.parley.events.ConversationState;
+import dev.parley.events.ConversationStatus;
+import dev.parley.events.EnrichedTurn;
+import dev.parley.events.Intent;
+import dev.parley.events.Role;
+import dev.parley.events.UserTurn;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The single writer of conversation state. For a turn it classifies the intent, records the
+ * message and emits the enriched turn with the history before it; for a reply it records the
+ * assistant's message. Both emit the new state for the public conversations topic.
+ *
+ * <p>Replies are folded idempotently: a reply whose id is already in the recent messages is a
+ * redelivery and changes nothing.
+ */
+final class ConversationProcessor implements Processor<String, ConversationInput, String, ConversationUpdate> {
+
+  private final int keptMessages;
+  private final int historyMessages;
+  private final IntentClassifier intents;
+  private ProcessorContext<String, ConversationUpdate> context;
+  private KeyValueStore<String, ConversationState> store;
+
+  ConversationProcessor(int keptMessages, int historyMessages, IntentClassifier intents) {
+    this.keptMessages = keptMessages;
+    this.historyMessages = historyMessages;
+    this.intents = intents;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, ConversationUpdate> context) {
+    this.context = context;
+    this.store = context.getStateStore(ConversationTopology.CONVERSATIONS_STORE);
+  }
+
+  @Override
+  public void process(Record<String, ConversationInput> record) {
+    ConversationState state = store.get(record.key());
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    ConversationUpdate update = record.value() instanceof ConversationInput.Turn turn
+        ? onTurn(state, turn, now)
+        : onReply(state, ((ConversationInput.Reply) record.value()).reply(), now);
+    if (update != null) {
+      store.put(record.key(), update.state());
+      context.forward(record.withValue(update));
+    }
+  }
+
+  private ConversationUpdate onTurn(ConversationState state, ConversationInput.Turn input, Instant now) {
+    UserTurn turn = input.turn();
+    if (state == null) {
+      state = ConversationState.newBuilder()
+          .setTenantId(turn.getTenantId())
+          .setConversationId(turn.getConversationId())
+          .setUserId(turn.getUserId())
+          .setStatus(ConversationStatus.ACTIVE)
+          .setRecentMessages(List.of())
+          .setTurnCount(0)
+          .setReplyCount(0)
+          .setCreatedAt(now)
+          .setUpdatedAt(now)
+          .build();
+    }
+    List<ConversationMessage> before = state.getRecentMessages();
+    Intent intent = intents.classify(turn.getText());
+    EnrichedTurn enriched = EnrichedTurn.newBuilder()
+        .setEventId(turn.getEventId())
+        .setTurn(turn)
+        .setHistory(List.copyOf(before.subList(Math.max(0, before.size() - historyMessages), before.size())))
+        .setIntent(intent)
+        .setCustomer(input.customer())
+        .setDeal(input.deal())
+        .setCreatedAt(now)
+        .build();
+    ConversationState next = ConversationState.newBuilder(state)
+        .setCustomerId(turn.getCustomerId() != null ? turn.getCustomerId() : state.getCustomerId())
+        .setDealId(turn.getDealId() != null ? turn.getDealId() : state.getDealId())
+        .setRecentMessages(append(before, new ConversationMessage(turn.getEventId(), Role.USER, turn.getText(), turn.getFirstReceivedAt())))
+        .setTurnCount(state.getTurnCount() + 1)
+        .setLastIntent(intent)
+        .setUpdatedAt(now)
+        .build();
+    return new ConversationUpdate(next, enriched);
+  }
+
+  private ConversationUpdate onReply(ConversationState state, AssistantReply reply, Instant now) {
+    if (state == null) {
+      return null; // a reply to a conversation this store never saw: nothing to fold it into
+    }
+    boolean known = state.getRecentMessages().stream().anyMatch(m -> m.getEventId().equals(reply.getEventId()));
+    if (known) {
+      return null;
+    }
+    ConversationState next = ConversationState.newBuilder(state)
+        .setRecentMessages(append(state.getRecentMessages(),
+            new ConversationMessage(reply.getEventId(), Role.ASSISTANT, reply.getText(), reply.getCreatedAt())))
+        .setReplyCount(state.getReplyCount() + 1)
+        .setUpdatedAt(now)
+        .build();
+    return new ConversationUpdate(next, null);
+  }
+
+  private List<ConversationMessage> append(List<ConversationMessage> messages, ConversationMessage message) {
+    List<ConversationMessage> next = new ArrayList<>(messages);
+    next.add(message);
+    return List.copyOf(next.subList(Math.max(0, next.size() - keptMessages), next.size()));
+  }
+}

@@ -1,0 +1,151 @@
+package dev.parley.context.conversation;
+
+import dev.parley.context.intent.IntentClassifier;
+import dev.parley.events.ConversationState;
+import dev.parley.events.CustomerContext;
+import dev.parley.events.DealContext;
+import dev.parley.events.UserTurn;
+import dev.parley.reference.Customer;
+import dev.parley.reference.Deal;
+import dev.parley.schemas.ValueSerdes;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.Topic;
+import dev.parley.schemas.Topics;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * context-service's topology, a pure function of its settings and serdes:
+ *
+ * <pre>
+ * inbound-messages ─▶ form-turns (drop seen message ids) ─▶ turns
+ *                                  │
+ *                                  ├─ join customers, deals (global tables)
+ *                                  ▼
+ * replies ─────────────▶ conversation (single writer of the conversation store)
+ *                                  ├─▶ enriched-turns
+ *                                  └─▶ conversations (latest state, compacted)
+ * </pre>
+ *
+ * Every store and stateful step has a fixed name so its changelog topic survives topology changes.
+ */
+public final class ConversationTopology {
+
+  public static final String SEEN_MESSAGES_STORE = "seen-message-ids";
+  public static final String CONVERSATIONS_STORE = "conversations";
+  public static final String CUSTOMERS_STORE = "ref-customers";
+  public static final String DEALS_STORE = "ref-deals";
+
+  /** Settings of the topology. */
+  public record Settings(Duration dedupWindow, int keptMessages, int historyMessages) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofHours(24), 20, 10);
+    }
+  }
+
+  private ConversationTopology() {
+  }
+
+  /** Builds the topology on its own builder: for tests and tools. */
+  public static Topology build(Settings settings, ValueSerdes serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
+    define(builder, settings, serdes);
+    return builder.build();
+  }
+
+  /** Adds the topology to a builder owned by someone else (Spring's StreamsBuilderFactoryBean). */
+  public static void define(StreamsBuilder builder, Settings settings, ValueSerdes serdes) {
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(SEEN_MESSAGES_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
+        Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
+        Serdes.String(), serdes.valueSerde(ConversationState.class)));
+
+    GlobalKTable<String, Customer> customers = builder.globalTable(Topics.CUSTOMERS.name(),
+        Consumed.with(Serdes.String(), serdes.valueSerde(Topics.CUSTOMERS)).withName("customers"),
+        Materialized.<String, Customer, KeyValueStore<Bytes, byte[]>>as(CUSTOMERS_STORE)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.CUSTOMERS)));
+    GlobalKTable<String, Deal> deals = builder.globalTable(Topics.DEALS.name(),
+        Consumed.with(Serdes.String(), serdes.valueSerde(Topics.DEALS)).withName("deals"),
+        Materialized.<String, Deal, KeyValueStore<Bytes, byte[]>>as(DEALS_STORE)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.DEALS)));
+
+    // Drop repeated message ids, make turns, and publish them for audit and replay.
+    KStream<String, UserTurn> turns = stream(builder, Topics.INBOUND_MESSAGES, serdes)
+        .process(() -> new TurnFormer(settings.dedupWindow()), Named.as("form-turns"), SEEN_MESSAGES_STORE);
+    turns.to(Topics.TURNS.name(), produced(Topics.TURNS, serdes, "turns-sink"));
+
+    // Join the CRM context the turn names. Global tables: reference data is small and read-mostly,
+    // and a global join needs no repartition of the conversation stream.
+    KStream<String, ConversationInput> turnInputs = turns
+        .leftJoin(customers, (key, turn) -> refKey(turn.getTenantId(), turn.getCustomerId()),
+            (turn, customer) -> new ConversationInput.Turn(turn, customerContext(customer), null),
+            Named.as("join-customer"))
+        .leftJoin(deals, (key, input) -> refKey(input.turn().getTenantId(), input.turn().getDealId()),
+            (input, deal) -> input.withDeal(dealContext(deal)),
+            Named.as("join-deal"))
+        .mapValues(input -> (ConversationInput) input, Named.as("as-turn-input"));
+
+    KStream<String, ConversationInput> replyInputs = stream(builder, Topics.REPLIES, serdes)
+        .mapValues(reply -> (ConversationInput) new ConversationInput.Reply(reply), Named.as("as-reply-input"));
+
+    KStream<String, ConversationUpdate> updates = turnInputs
+        .merge(replyInputs, Named.as("conversation-inputs"))
+        .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new IntentClassifier()),
+            Named.as("conversation"), CONVERSATIONS_STORE);
+
+    updates.mapValues(ConversationUpdate::state, Named.as("state"))
+        .to(Topics.CONVERSATIONS.name(), produced(Topics.CONVERSATIONS, serdes, "conversations-sink"));
+    updates.filter((key, update) -> update.enrichedTurn() != null, Named.as("turns-only"))
+        .mapValues(ConversationUpdate::enrichedTurn, Named.as("enriched"))
+        .to(Topics.ENRICHED_TURNS.name(), produced(Topics.ENRICHED_TURNS, serdes, "enriched-turns-sink"));
+  }
+
+  private static <V extends SpecificRecord> KStream<String, V> stream(StreamsBuilder builder, Topic<V> topic, ValueSerdes serdes) {
+    return builder.stream(topic.name(),
+        Consumed.with(Serdes.String(), serdes.valueSerde(topic)).withName(topic.name() + "-source"));
+  }
+
+  private static <V extends SpecificRecord> Produced<String, V> produced(Topic<V> topic, ValueSerdes serdes, String name) {
+    return Produced.with(Serdes.String(), serdes.valueSerde(topic)).withName(name);
+  }
+
+  /** The reference key, or null (no join) when the turn names nothing. */
+  private static String refKey(String tenantId, String id) {
+    return id == null || id.isBlank() ? null : Keys.of(tenantId, id);
+  }
+
+  private static CustomerContext customerContext(Customer customer) {
+    return customer == null ? null : CustomerContext.newBuilder()
+        .setCustomerId(customer.getCustomerId())
+        .setName(customer.getName())
+        .setSegment(customer.getSegment())
+        .setCreditScore(customer.getCreditScore())
+        .setState(customer.getState())
+        .build();
+  }
+
+  private static DealContext dealContext(Deal deal) {
+    return deal == null ? null : DealContext.newBuilder()
+        .setDealId(deal.getDealId())
+        .setStage(deal.getStage())
+        .setVehicle(deal.getVehicle())
+        .setPrice(deal.getPrice())
+        .setDownPayment(deal.getDownPayment())
+        .setTradeInValue(deal.getTradeInValue())
+        .build();
+  }
+}

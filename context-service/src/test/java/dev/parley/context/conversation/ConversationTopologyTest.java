@@ -1,0 +1,184 @@
+package dev.parley.context.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.events.AssistantReply;
+import dev.parley.events.ChannelInfo;
+import dev.parley.events.ChannelType;
+import dev.parley.events.ConversationState;
+import dev.parley.events.EnrichedTurn;
+import dev.parley.events.InboundMessage;
+import dev.parley.events.Intent;
+import dev.parley.events.ModelInfo;
+import dev.parley.events.Role;
+import dev.parley.events.TokenUsage;
+import dev.parley.reference.Customer;
+import dev.parley.reference.Deal;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.RegistryFreeSerdes;
+import dev.parley.schemas.Topic;
+import dev.parley.schemas.Topics;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConversationTopologyTest {
+
+  private static final String TENANT = "acme-motors";
+  private final RegistryFreeSerdes serdes = new RegistryFreeSerdes();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, InboundMessage> inbound;
+  private TestInputTopic<String, AssistantReply> replies;
+  private TestOutputTopic<String, EnrichedTurn> enriched;
+  private TestOutputTopic<String, ConversationState> conversations;
+
+  @BeforeEach
+  void startDriver() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "context-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ctx-test-" + UUID.randomUUID());
+    driver = new TopologyTestDriver(ConversationTopology.build(ConversationTopology.Settings.defaults(), serdes), props);
+    inbound = input(Topics.INBOUND_MESSAGES);
+    replies = input(Topics.REPLIES);
+    enriched = output(Topics.ENRICHED_TURNS);
+    conversations = output(Topics.CONVERSATIONS);
+    input(Topics.CUSTOMERS).pipeInput(Keys.of(TENANT, "c-1"), Customer.newBuilder()
+        .setTenantId(TENANT).setCustomerId("c-1").setName("Maria Lopez").setSegment("first-time buyer")
+        .setCreditScore(712).setState("TX").setUpdatedAt(Instant.now()).build());
+    input(Topics.DEALS).pipeInput(Keys.of(TENANT, "d-1"), Deal.newBuilder()
+        .setTenantId(TENANT).setDealId("d-1").setCustomerId("c-1").setStage("negotiation")
+        .setVehicle("2024 Toyota RAV4 XLE").setPrice(new BigDecimal("32500.00")).setUpdatedAt(Instant.now()).build());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void shouldPublishEnrichedTurnWithCustomerDealAndIntentWhenTurnNamesThem() {
+    inbound.pipeInput(Keys.of(TENANT, "conv-1"), message("conv-1", "m-1", "How much is the sales tax on this?", "c-1", "d-1"));
+
+    EnrichedTurn turn = enriched.readValue();
+    assertThat(turn.getTurn().getMessageIds()).containsExactly("m-1");
+    assertThat(turn.getCustomer().getName()).isEqualTo("Maria Lopez");
+    assertThat(turn.getCustomer().getState()).isEqualTo("TX");
+    assertThat(turn.getDeal().getVehicle()).isEqualTo("2024 Toyota RAV4 XLE");
+    assertThat(turn.getDeal().getPrice()).isEqualByComparingTo("32500.00");
+    assertThat(turn.getIntent().getName()).isEqualTo("pricing_tax");
+    assertThat(turn.getHistory()).isEmpty();
+    assertThat(enriched.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldLeaveCrmContextEmptyWhenTurnNamesUnknownOrNoCustomer() {
+    inbound.pipeInput(Keys.of(TENANT, "conv-1"), message("conv-1", "m-1", "hello", "c-unknown", null));
+
+    EnrichedTurn turn = enriched.readValue();
+    assertThat(turn.getCustomer()).isNull();
+    assertThat(turn.getDeal()).isNull();
+    assertThat(turn.getIntent().getName()).isEqualTo("greeting");
+  }
+
+  @Test
+  void shouldDropMessageIdAlreadySeenForTenant() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "Do you have SUVs in stock?", null, null));
+    inbound.pipeInput(key, message("conv-1", "m-1", "Do you have SUVs in stock?", null, null));
+
+    assertThat(enriched.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldTreatSameMessageIdOfAnotherTenantAsNewMessage() {
+    inbound.pipeInput(Keys.of(TENANT, "conv-1"), message("conv-1", "m-1", "hi", null, null));
+    InboundMessage other = message("conv-1", "m-1", "hi", null, null);
+    other.setTenantId("other-tenant");
+    inbound.pipeInput(Keys.of("other-tenant", "conv-1"), other);
+
+    assertThat(enriched.readValuesToList()).extracting(t -> t.getTurn().getTenantId())
+        .containsExactly(TENANT, "other-tenant");
+  }
+
+  @Test
+  void shouldGiveEachConversationOnlyItsOwnHistory() {
+    inbound.pipeInput(Keys.of(TENANT, "conv-1"), message("conv-1", "m-1", "I like the RAV4", null, null));
+    inbound.pipeInput(Keys.of(TENANT, "conv-2"), message("conv-2", "m-2", "Looking for a truck", null, null));
+    inbound.pipeInput(Keys.of(TENANT, "conv-1"), message("conv-1", "m-3", "What about financing?", null, null));
+
+    List<EnrichedTurn> turns = enriched.readValuesToList();
+    assertThat(turns).hasSize(3);
+    assertThat(turns.get(1).getHistory()).isEmpty();
+    assertThat(turns.get(2).getHistory()).extracting(m -> m.getText()).containsExactly("I like the RAV4");
+  }
+
+  @Test
+  void shouldFoldReplyIntoHistoryOnceWhenReplyIsRedelivered() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "What is the APR?", null, null));
+    EnrichedTurn first = enriched.readValue();
+    AssistantReply reply = reply(first, "Rates start at 4.9% APR.");
+    replies.pipeInput(key, reply);
+    replies.pipeInput(key, reply);
+    inbound.pipeInput(key, message("conv-1", "m-2", "And for 72 months?", null, null));
+
+    EnrichedTurn second = enriched.readValue();
+    assertThat(second.getHistory()).extracting(m -> m.getRole()).containsExactly(Role.USER, Role.ASSISTANT);
+    ConversationState state = driver.<String, ConversationState>getKeyValueStore(ConversationTopology.CONVERSATIONS_STORE).get(key);
+    assertThat(state.getTurnCount()).isEqualTo(2);
+    assertThat(state.getReplyCount()).isEqualTo(1);
+    assertThat(conversations.readValuesToList()).last().extracting(ConversationState::getTurnCount).isEqualTo(2);
+  }
+
+  private InboundMessage message(String conversation, String messageId, String text, String customerId, String dealId) {
+    return InboundMessage.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setTenantId(TENANT)
+        .setConversationId(conversation)
+        .setMessageId(messageId)
+        .setUserId("user-1")
+        .setText(text)
+        .setChannel(ChannelInfo.newBuilder().setType(ChannelType.API).build())
+        .setCustomerId(customerId)
+        .setDealId(dealId)
+        .setReceivedAt(Instant.now())
+        .build();
+  }
+
+  private static AssistantReply reply(EnrichedTurn turn, String text) {
+    return AssistantReply.newBuilder()
+        .setEventId(Keys.derivedId("reply", turn.getEventId()))
+        .setTenantId(turn.getTurn().getTenantId())
+        .setConversationId(turn.getTurn().getConversationId())
+        .setTurnId(turn.getEventId())
+        .setMessageIds(turn.getTurn().getMessageIds())
+        .setChannel(turn.getTurn().getChannel())
+        .setText(text)
+        .setIntent(new Intent("financing", 0.9))
+        .setModel(new ModelInfo("test", "test", true))
+        .setUsage(new TokenUsage(1, 1, true))
+        .setProcessingTimeMs(5)
+        .setCreatedAt(Instant.now())
+        .build();
+  }
+
+  private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
+    return driver.createInputTopic(topic.name(), Serdes.String().serializer(), serdes.valueSerde(topic).serializer());
+  }
+
+  private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
+    return driver.createOutputTopic(topic.name(), Serdes.String().deserializer(), serdes.valueSerde(topic).deserializer());
+  }
+}

@@ -1,0 +1,45 @@
+package dev.parley.schemas;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Record keys and derived ids. Every key starts with the tenant id, so no two tenants share a key.
+ */
+public final class Keys {
+
+  /** Tenant ids are short slugs: they appear in keys, so they may not contain the separator. */
+  public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  private static final char SEPARATOR = ':';
+
+  private Keys() {
+  }
+
+  /** The key of a tenant-owned entity: {@code tenantId:id}. */
+  public static String of(String tenantId, String id) {
+    if (!TENANT_ID.matcher(tenantId).matches()) {
+      throw new IllegalArgumentException("tenant id must match " + TENANT_ID.pattern());
+    }
+    return tenantId + SEPARATOR + id;
+  }
+
+  /** The tenant part of a key made by {@link #of}. */
+  public static String tenantOf(String key) {
+    int at = key.indexOf(SEPARATOR);
+    if (at < 0) {
+      throw new IllegalArgumentException("not a tenant key: " + key);
+    }
+    return key.substring(0, at);
+  }
+
+  /**
+   * A stable id derived from other ids (a name-based UUID). The same inputs always give the same
+   * id: a reply's id derives from its turn's, so a redelivered turn cannot yield a new reply id.
+   */
+  public static String derivedId(String... parts) {
+    return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.parley.schemas;
+
+import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationState;
+import dev.parley.events.DeadLetter;
+import dev.parley.events.DeliveryReceipt;
+import dev.parley.events.EnrichedTurn;
+import dev.parley.events.InboundMessage;
+import dev.parley.events.ReplyChunk;
+import dev.parley.events.UserTurn;
+import dev.parley.reference.Customer;
+import dev.parley.reference.Deal;
+import dev.parley.reference.KnowledgeDocument;
+import dev.parley.reference.Product;
+import java.util.List;
+
+/**
+ * The one catalog of Parley's topics. Every service creates the topics it touches from here,
+ * so names, partitions and cleanup policies are written once.
+ *
+ * <p>Conversation topics share one partition count and one key ({@code tenantId:conversationId}):
+ * a conversation always lands on the same partition of each, which Kafka Streams needs to join
+ * them and which keeps each conversation in order without locks.
+ */
+public final class Topics {
+
+  /** Partitions of every conversation-keyed topic. They must be equal for co-partitioning. */
+  public static final int CONVERSATION_PARTITIONS = 6;
+
+  private static final String CONVERSATION_KEY = "tenantId:conversationId";
+
+  public static final Topic<InboundMessage> INBOUND_MESSAGES = new Topic<>(
+      "parley.inbound-messages", InboundMessage.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<UserTurn> TURNS = new Topic<>(
+      "parley.turns", UserTurn.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<EnrichedTurn> ENRICHED_TURNS = new Topic<>(
+      "parley.enriched-turns", EnrichedTurn.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<ReplyChunk> REPLY_CHUNKS = new Topic<>(
+      "parley.reply-chunks", ReplyChunk.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<AssistantReply> REPLIES = new Topic<>(
+      "parley.replies", AssistantReply.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<DeliveryReceipt> DELIVERY_RECEIPTS = new Topic<>(
+      "parley.delivery-receipts", DeliveryReceipt.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /** The latest state of every conversation, for analytics and audit consumers. */
+  public static final Topic<ConversationState> CONVERSATIONS = new Topic<>(
+      "parley.conversations", ConversationState.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, true);
+  public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
+      "parley.dead-letters", DeadLetter.class, "source topic key", 3, false);
+
+  public static final Topic<Customer> CUSTOMERS = new Topic<>(
+      "parley.ref.customers", Customer.class, "tenantId:customerId", 3, true);
+  public static final Topic<Deal> DEALS = new Topic<>(
+      "parley.ref.deals", Deal.class, "tenantId:dealId", 3, true);
+  public static final Topic<Product> INVENTORY = new Topic<>(
+      "parley.ref.inventory", Product.class, "tenantId:productId", 3, true);
+  public static final Topic<KnowledgeDocument> KNOWLEDGE_DOCUMENTS = new Topic<>(
+      "parley.ref.knowledge-documents", KnowledgeDocument.class, "tenantId:documentId", 3, true);
+
+  public static final List<Topic<?>> ALL = List.of(
+      INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, DELIVERY_RECEIPTS,
+      CONVERSATIONS, DEAD_LETTERS, CUSTOMERS, DEALS, INVENTORY, KNOWLEDGE_DOCUMENTS);
+
+  /** Every topic of the catalog as the admin client creates it. */
+  public static org.apache.kafka.clients.admin.NewTopic[] newTopics(short replicationFactor) {
+    return ALL.stream().map(topic -> topic.newTopic(replicationFactor))
+        .toArray(org.apache.kafka.clients.admin.NewTopic[]::new);
+  }
+
+  private Topics() {
+  }
+}
