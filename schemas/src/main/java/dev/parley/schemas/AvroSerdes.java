@@ -38,6 +38,14 @@ public final class AvroSerdes implements ValueSerdes {
 
   @Override
   public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
+    return anyRecordSerde();
+  }
+
+  /**
+   * A serde for any Parley record: the writer schema comes from the record, the reader class from
+   * the registered schema's name. For producers and consumers that handle several record types.
+   */
+  public <V extends SpecificRecord> Serde<V> anyRecordSerde() {
     AvroKafkaSerializer<V> serializer = new AvroKafkaSerializer<>();
     AvroKafkaDeserializer<V> deserializer = new AvroKafkaDeserializer<>();
     serializer.configure(config, false);

@@ -1,0 +1,19 @@
+package dev.parley.ingress;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * ingress-service: Parley's public edge. Accepts chat messages over HTTP (authenticated,
+ * validated, per tenant), publishes them as inbound-message events, and streams reply chunks and
+ * replies back to the clients waiting for them. It keeps no conversation state of its own.
+ */
+@SpringBootApplication
+@EnableScheduling
+public class IngressApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(IngressApplication.class, args);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.parley.llm;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * llm-service: answers enriched turns. Retrieves the tenant's knowledge, asks the configured
+ * language model (or the offline model), streams reply chunks and publishes the reply.
+ */
+@SpringBootApplication
+public class LlmApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(LlmApplication.class, args);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.parley.llm.generation;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.parley.events.ModelInfo;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Chooses the model: any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, OpenRouter) when
+ * {@code parley.model.base-url} is set, otherwise the {@link OfflineChatModel}. Keys come from the
+ * environment only.
+ */
+@Configuration
+class ModelConfiguration {
+
+  record ModelSettings(String baseUrl, String apiKey, String name, Duration timeout) {
+    boolean offline() {
+      return baseUrl == null || baseUrl.isBlank();
+    }
+  }
+
+  @Bean
+  ModelSettings modelSettings(@Value("${parley.model.base-url:}") String baseUrl,
+      @Value("${parley.model.api-key:}") String apiKey,
+      @Value("${parley.model.name:gpt-4o-mini}") String name,
+      @Value("${parley.model.timeout:PT60S}") Duration timeout) {
+    return new ModelSettings(baseUrl, apiKey, name, timeout);
+  }
+
+  @Bean
+  StreamingChatModel streamingChatModel(ModelSettings settings) {
+    if (settings.offline()) {
+      return new OfflineChatModel();
+    }
+    return OpenAiStreamingChatModel.builder()
+        .baseUrl(settings.baseUrl())
+        .apiKey(settings.apiKey().isBlank() ? "none" : settings.apiKey())
+        .modelName(settings.name())
+        .timeout(settings.timeout())
+        .build();
+  }
+
+  /** What every reply says about the model that wrote it. */
+  @Bean
+  ModelInfo modelInfo(ModelSettings settings) {
+    return settings.offline()
+        ? new ModelInfo(OfflineChatModel.NAME, "offline", true)
+        : new ModelInfo(settings.name(), "openai-compatible", false);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.parley.llm.generation;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.parley.events.ConversationMessage;
+import dev.parley.events.EnrichedTurn;
+import dev.parley.events.Role;
+import dev.parley.llm.knowledge.ScoredPassage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the messages sent to the model for a turn: the rules, the turn's CRM context and the
+ * retrieved knowledge in the system message, then the history and the customer's turn.
+ *
+ * <p>Knowledge passages are written one per line as {@code [n] title: text}; models cite them by
+ * number, and the offline model reads them back from this layout.
+ */
+final class Prompt {
+
+  static final String KNOWLEDGE_HEADER = "Knowledge:";
+
+  private static final String RULES = """
+      You are Parley, a sales assistant for %s.
+      Rules:
+      1. Answer from the knowledge below and the customer context; if they do not cover the question, say so and offer to connect the customer with a sales person.
+      2. Never invent prices, rates, taxes or stock: quote them only from the knowledge or the context.
+      3. Keep answers short and concrete, and reply in the customer's language.
+      4. Cite the knowledge you used as [n].""";
+
+  private Prompt() {
+  }
+
+  static List<ChatMessage> messages(EnrichedTurn turn, List<ScoredPassage> knowledge) {
+    StringBuilder system = new StringBuilder(RULES.formatted(turn.getTurn().getTenantId()));
+    if (turn.getCustomer() != null) {
+      var customer = turn.getCustomer();
+      system.append("\n\nCustomer: ").append(customer.getName())
+          .append(customer.getSegment() != null ? ", " + customer.getSegment() : "")
+          .append(customer.getState() != null ? ", lives in " + customer.getState() : "")
+          .append(customer.getCreditScore() != null ? ", credit score " + customer.getCreditScore() : "");
+    }
+    if (turn.getDeal() != null) {
+      var deal = turn.getDeal();
+      system.append("\nDeal ").append(deal.getDealId()).append(": stage ").append(deal.getStage())
+          .append(deal.getVehicle() != null ? ", " + deal.getVehicle() : "")
+          .append(deal.getPrice() != null ? ", price " + deal.getPrice().toPlainString() : "")
+          .append(deal.getDownPayment() != null ? ", down payment " + deal.getDownPayment().toPlainString() : "")
+          .append(deal.getTradeInValue() != null ? ", trade-in " + deal.getTradeInValue().toPlainString() : "");
+    }
+    system.append("\nIntent: ").append(turn.getIntent().getName());
+    system.append("\n\n").append(KNOWLEDGE_HEADER);
+    for (int i = 0; i < knowledge.size(); i++) {
+      var passage = knowledge.get(i).passage();
+      system.append("\n[").append(i + 1).append("] ").append(passage.title()).append(": ")
+          .append(passage.text().replace('\n', ' '));
+    }
+    if (knowledge.isEmpty()) {
+      system.append("\n(none found)");
+    }
+    List<ChatMessage> messages = new ArrayList<>();
+    messages.add(SystemMessage.from(system.toString()));
+    for (ConversationMessage message : turn.getHistory()) {
+      messages.add(message.getRole() == Role.USER ? UserMessage.from(message.getText()) : AiMessage.from(message.getText()));
+    }
+    messages.add(UserMessage.from(turn.getTurn().getText()));
+    return messages;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.parley.llm.generation;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.parley.events.AssistantReply;
+import dev.parley.events.EnrichedTurn;
+import dev.parley.events.KnowledgeSource;
+import dev.parley.events.ModelInfo;
+import dev.parley.events.ReplyChunk;
+import dev.parley.events.ReplyStatus;
+import dev.parley.events.TokenUsage;
+import dev.parley.events.UserTurn;
+import dev.parley.llm.knowledge.KnowledgeIndex;
+import dev.parley.llm.knowledge.ScoredPassage;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Answers each enriched turn: retrieves the tenant's knowledge, streams the model's answer as
+ * reply chunks, then publishes the reply.
+ *
+ * <p>The reply id derives from the turn id, so a turn redelivered after a crash gets a reply with
+ * the same id, which its consumers recognise. When the model fails, the customer still gets a
+ * polite FALLBACK reply and the cause is logged (never the customer's text).
+ *
+ * <p>Not yet here: many model calls in flight per partition, tools, PII masking (later work).
+ */
+@Component
+class TurnResponder {
+
+  private static final Logger log = LoggerFactory.getLogger(TurnResponder.class);
+  static final String FALLBACK_TEXT = "Sorry, I can't answer that right now. A sales person will get back to you shortly.";
+
+  private final KnowledgeIndex knowledge;
+  private final StreamingChatModel model;
+  private final ModelInfo modelInfo;
+  private final KafkaTemplate<String, SpecificRecord> kafka;
+  private final Duration timeout;
+  private final int passages;
+
+  TurnResponder(KnowledgeIndex knowledge, StreamingChatModel model, ModelInfo modelInfo,
+      KafkaTemplate<String, SpecificRecord> kafka,
+      @Value("${parley.model.timeout:PT60S}") Duration timeout,
+      @Value("${parley.retrieval.passages:4}") int passages) {
+    this.knowledge = knowledge;
+    this.model = model;
+    this.modelInfo = modelInfo;
+    this.kafka = kafka;
+    this.timeout = timeout;
+    this.passages = passages;
+  }
+
+  @KafkaListener(id = "turn-responder", topics = "parley.enriched-turns", groupId = "parley-llm",
+      concurrency = "${parley.llm.listener-concurrency:3}")
+  void answer(ConsumerRecord<String, SpecificRecord> record) throws Exception {
+    if (!(record.value() instanceof EnrichedTurn turn)) {
+      throw new IllegalArgumentException("expected an EnrichedTurn, got "
+          + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
+    }
+    UserTurn userTurn = turn.getTurn();
+    String replyId = Keys.derivedId("reply", turn.getEventId());
+    List<ScoredPassage> found = knowledge.search(userTurn.getTenantId(), userTurn.getText(), passages);
+
+    List<CompletableFuture<?>> chunkSends = new ArrayList<>();
+    ChunkBatcher batcher = new ChunkBatcher(80, 50, System::currentTimeMillis, (sequence, text) ->
+        chunkSends.add(kafka.send(Topics.REPLY_CHUNKS.name(), record.key(), ReplyChunk.newBuilder()
+            .setEventId(replyId + ":" + sequence)
+            .setTenantId(userTurn.getTenantId())
+            .setConversationId(userTurn.getConversationId())
+            .setTurnId(turn.getEventId())
+            .setReplyId(replyId)
+            .setMessageIds(userTurn.getMessageIds())
+            .setSequence(sequence)
+            .setText(text)
+            .setCreatedAt(Instant.now())
+            .build())));
+
+    AssistantReply.Builder reply;
+    try {
+      ChatResponse response = generate(turn, found, batcher);
+      var suggestions = FollowUps.forIntent(turn.getIntent().getName());
+      reply = AssistantReply.newBuilder()
+          .setText(response.aiMessage().text())
+          .setStatus(ReplyStatus.ANSWERED)
+          .setSuggestedActions(suggestions.actions())
+          .setFollowUpQuestions(suggestions.questions())
+          .setSources(found.stream().map(TurnResponder::source).toList())
+          .setUsage(usage(response));
+    } catch (Exception e) {
+      log.warn("model failed on turn {} of tenant {}: {}", turn.getEventId(), userTurn.getTenantId(), e.toString());
+      reply = AssistantReply.newBuilder()
+          .setText(FALLBACK_TEXT)
+          .setStatus(ReplyStatus.FALLBACK)
+          .setSuggestedActions(List.of("connect_sales_person"))
+          .setUsage(new TokenUsage(0, 0, false));
+    }
+    int chunkCount = batcher.finish();
+    CompletableFuture.allOf(chunkSends.toArray(CompletableFuture[]::new)).join();
+    Instant now = Instant.now();
+    kafka.send(Topics.REPLIES.name(), record.key(), reply
+        .setEventId(replyId)
+        .setTenantId(userTurn.getTenantId())
+        .setConversationId(userTurn.getConversationId())
+        .setTurnId(turn.getEventId())
+        .setMessageIds(userTurn.getMessageIds())
+        .setChannel(userTurn.getChannel())
+        .setIntent(turn.getIntent())
+        .setModel(modelInfo)
+        .setChunkCount(chunkCount)
+        .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - userTurn.getFirstReceivedAt().toEpochMilli()))
+        .setCreatedAt(now)
+        .build()).join();
+  }
+
+  private ChatResponse generate(EnrichedTurn turn, List<ScoredPassage> found, ChunkBatcher batcher) throws Exception {
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    model.chat(ChatRequest.builder().messages(Prompt.messages(turn, found)).build(), new StreamingChatResponseHandler() {
+      @Override
+      public void onPartialResponse(String piece) {
+        batcher.add(piece);
+      }
+
+      @Override
+      public void onCompleteResponse(ChatResponse response) {
+        done.complete(response);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        done.completeExceptionally(error);
+      }
+    });
+    return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static KnowledgeSource source(ScoredPassage scored) {
+    return new KnowledgeSource(scored.passage().documentId(), scored.passage().title(),
+        scored.passage().category(), scored.score());
+  }
+
+  private static TokenUsage usage(ChatResponse response) {
+    var usage = response.tokenUsage();
+    boolean estimated = OfflineChatModel.NAME.equals(response.modelName());
+    return usage == null ? new TokenUsage(0, 0, true)
+        : new TokenUsage(nz(usage.inputTokenCount()), nz(usage.outputTokenCount()), estimated);
+  }
+
+  private static int nz(Integer value) {
+    return value == null ? 0 : value;
+  }
+}
