@@ -32,6 +32,6 @@ class KafkaConfiguration {
   @Bean
   KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes) {
     return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer()));
+        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false));
   }
 }

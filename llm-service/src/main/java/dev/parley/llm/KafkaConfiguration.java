@@ -40,7 +40,7 @@ class KafkaConfiguration {
   @Bean
   KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes) {
     return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer()));
+        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false));
   }
 
   /**
@@ -51,7 +51,7 @@ class KafkaConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
       KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template) {
     var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(properties.buildConsumerProperties(),
-        new StringDeserializer(), new ErrorHandlingDeserializer<>(serdes.<SpecificRecord>anyRecordSerde().deserializer()));
+        new StringDeserializer(), new ErrorHandlingDeserializer<>(serdes.<SpecificRecord>anyRecordSerde().deserializer()), false);
     var factory = new ConcurrentKafkaListenerContainerFactory<String, SpecificRecord>();
     factory.setConsumerFactory(consumers);
     ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);

@@ -56,7 +56,7 @@ class ReplyConsumer implements SmartLifecycle {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
-        serdes.<SpecificRecord>anyRecordSerde().deserializer()).createConsumer();
+        serdes.<SpecificRecord>anyRecordSerde().deserializer(), false).createConsumer();
     List<TopicPartition> partitions = List.of(Topics.REPLY_CHUNKS.name(), Topics.REPLIES.name()).stream()
         .flatMap(topic -> consumer.partitionsFor(topic).stream())
         .map(info -> new TopicPartition(info.topic(), info.partition()))

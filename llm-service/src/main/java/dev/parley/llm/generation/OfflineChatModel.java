@@ -32,7 +32,8 @@ public final class OfflineChatModel implements StreamingChatModel {
   public static final String NAME = "parley-offline-extractive";
 
   private static final Pattern PASSAGE = Pattern.compile("^\\[(\\d+)] ([^:]+): (.*)$", Pattern.MULTILINE);
-  private static final Pattern SENTENCE = Pattern.compile("[^.!?]+[.!?]?");
+  /** Sentence ends: a stop followed by space and a capital, so "6.25%" and "$5,000." stay whole. */
+  private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[A-Z(\"])");
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}%$]+");
   private static final Set<String> STOP = Set.of("a", "an", "and", "are", "can", "do", "does", "for", "how",
       "i", "in", "is", "it", "me", "my", "of", "on", "or", "the", "this", "to", "what", "with", "you", "your", "be", "will");
@@ -72,9 +73,8 @@ public final class OfflineChatModel implements StreamingChatModel {
     Matcher passage = PASSAGE.matcher(system.substring(Math.max(0, system.indexOf(Prompt.KNOWLEDGE_HEADER))));
     int order = 0;
     while (passage.find()) {
-      Matcher sentence = SENTENCE.matcher(passage.group(3));
-      while (sentence.find()) {
-        String text = sentence.group().strip();
+      for (String sentence : SENTENCE_END.split(passage.group(3))) {
+        String text = sentence.strip();
         Set<String> shared = new HashSet<>(words(text));
         shared.retainAll(asked);
         if (!shared.isEmpty() && text.length() > 10) {
@@ -86,7 +86,10 @@ public final class OfflineChatModel implements StreamingChatModel {
       return "I don't have information on that in my knowledge base yet. "
           + "I can connect you with a sales person who can help.";
     }
+    int top = candidates.stream().mapToInt(Candidate::overlap).max().orElse(0);
+    // Only sentences that share more than half as many words with the question as the best one.
     List<Candidate> best = candidates.stream()
+        .filter(candidate -> candidate.overlap() * 2 > top)
         .sorted(Comparator.comparingInt(Candidate::overlap).reversed().thenComparingInt(Candidate::order))
         .limit(3)
         .sorted(Comparator.comparingInt(Candidate::order))

@@ -100,7 +100,7 @@ class TurnResponder {
           .setStatus(ReplyStatus.ANSWERED)
           .setSuggestedActions(suggestions.actions())
           .setFollowUpQuestions(suggestions.questions())
-          .setSources(found.stream().map(TurnResponder::source).toList())
+          .setSources(sources(found))
           .setUsage(usage(response));
     } catch (Exception e) {
       log.warn("model failed on turn {} of tenant {}: {}", turn.getEventId(), userTurn.getTenantId(), e.toString());
@@ -149,9 +149,14 @@ class TurnResponder {
     return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static KnowledgeSource source(ScoredPassage scored) {
-    return new KnowledgeSource(scored.passage().documentId(), scored.passage().title(),
-        scored.passage().category(), scored.score());
+  /** One source per document, with its best passage's score, best first. */
+  static List<KnowledgeSource> sources(List<ScoredPassage> found) {
+    var byDocument = new java.util.LinkedHashMap<String, KnowledgeSource>();
+    for (ScoredPassage scored : found) { // already best first: the first passage of a document is its best
+      byDocument.putIfAbsent(scored.passage().documentId(), new KnowledgeSource(scored.passage().documentId(),
+          scored.passage().title(), scored.passage().category(), scored.score()));
+    }
+    return List.copyOf(byDocument.values());
   }
 
   private static TokenUsage usage(ChatResponse response) {

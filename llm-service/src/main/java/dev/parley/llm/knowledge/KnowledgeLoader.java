@@ -50,7 +50,7 @@ class KnowledgeLoader implements SmartLifecycle {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
-        serdes.<SpecificRecord>anyRecordSerde().deserializer()).createConsumer();
+        serdes.<SpecificRecord>anyRecordSerde().deserializer(), false).createConsumer();
     List<TopicPartition> partitions = consumer.partitionsFor(Topics.KNOWLEDGE_DOCUMENTS.name()).stream()
         .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
     consumer.assign(partitions);

@@ -1,0 +1,112 @@
+package dev.parley.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java program of the stack (a service or the registry) in its own process, with its output in
+ * a log file, started and stopped as one unit with the stack.
+ */
+final class JavaProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final String name;
+  final Path log;
+  private final Process process;
+
+  private JavaProcess(String name, Path log, Process process) {
+    this.name = name;
+    this.log = log;
+    this.process = process;
+  }
+
+  static JavaProcess start(String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path logDir) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(name + ": " + jar + " is missing; build first (mvn -DskipTests install)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Small, quick-starting JVMs: the stack runs six of them on a two-core machine.
+    command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar.toString()));
+    try {
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(name + ".log");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return new JavaProcess(name, log, builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start " + name, e);
+    }
+  }
+
+  /** Waits until the URL answers 200, failing early with the log's tail if the process dies. */
+  JavaProcess awaitHealthy(URI health, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its log ends:\n" + tail());
+      }
+      try {
+        var response = HTTP.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + name, e);
+      }
+      sleep(250);
+    }
+    throw new IllegalStateException(name + " was not healthy within " + timeout.toSeconds() + " s; its log ends:\n" + tail());
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Asks the process to stop (SIGTERM, so Spring shuts down cleanly), then forces it. */
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

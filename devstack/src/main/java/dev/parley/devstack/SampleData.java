@@ -1,0 +1,138 @@
+package dev.parley.devstack;
+
+import dev.parley.reference.Customer;
+import dev.parley.reference.Deal;
+import dev.parley.reference.KnowledgeDocument;
+import dev.parley.reference.Product;
+import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.SchemaRegistrySetup;
+import dev.parley.schemas.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The sample tenant, an auto dealership ("acme-motors"): customers, deals, vehicles in stock and
+ * knowledge documents, published to the reference topics as a CRM and a CMS would.
+ */
+public final class SampleData {
+
+  public static final String TENANT = "acme-motors";
+
+  static final List<String> KNOWLEDGE = List.of("sales-tax.md", "financing.md", "objection-handling.md", "test-drive.md");
+
+  private SampleData() {
+  }
+
+  public static void load(String bootstrapServers, String registryUrl) {
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.CUSTOMERS, Topics.DEALS, Topics.INVENTORY, Topics.KNOWLEDGE_DOCUMENTS));
+    Map<String, Object> config = new HashMap<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all"));
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(),
+        new AvroSerdes(registryUrl).<SpecificRecord>anyRecordSerde().serializer())) {
+      Instant now = Instant.now();
+      for (Customer customer : customers(now)) {
+        producer.send(new ProducerRecord<>(Topics.CUSTOMERS.name(), Keys.of(TENANT, customer.getCustomerId()), customer));
+      }
+      for (Deal deal : deals(now)) {
+        producer.send(new ProducerRecord<>(Topics.DEALS.name(), Keys.of(TENANT, deal.getDealId()), deal));
+      }
+      for (Product product : inventory(now)) {
+        producer.send(new ProducerRecord<>(Topics.INVENTORY.name(), Keys.of(TENANT, product.getProductId()), product));
+      }
+      for (String file : KNOWLEDGE) {
+        KnowledgeDocument document = knowledge(file, now);
+        producer.send(new ProducerRecord<>(Topics.KNOWLEDGE_DOCUMENTS.name(), Keys.of(TENANT, document.getDocumentId()), document));
+      }
+      producer.flush();
+    }
+  }
+
+  static List<Customer> customers(Instant now) {
+    return List.of(
+        customer("c-1001", "Maria Lopez", "first-time buyer", 712, "TX", now),
+        customer("c-1002", "James Carter", "repeat customer", 781, "TX", now),
+        customer("c-1003", "Aisha Khan", "fleet manager", 745, "CA", now),
+        customer("c-1004", "Tom Becker", "credit rebuilding", 618, "FL", now));
+  }
+
+  static List<Deal> deals(Instant now) {
+    return List.of(
+        deal("d-2001", "c-1001", "v-3001", "2024 Toyota RAV4 XLE", "negotiation", "32500.00", "3000.00", "8000.00", now),
+        deal("d-2002", "c-1002", "v-3003", "2025 Ford F-150 XLT", "financing", "48900.00", "10000.00", null, now),
+        deal("d-2003", "c-1004", "v-3004", "2022 Honda Civic LX (certified pre-owned)", "prospect", "21400.00", null, null, now));
+  }
+
+  static List<Product> inventory(Instant now) {
+    return List.of(
+        product("v-3001", "2024 Toyota RAV4 XLE", "SUV", "XLE", "32500.00", 3, "Main lot", now),
+        product("v-3002", "2024 Toyota RAV4 Hybrid XSE", "SUV", "XSE", "38900.00", 1, "Main lot", now),
+        product("v-3003", "2025 Ford F-150 XLT", "truck", "XLT", "48900.00", 2, "North lot", now),
+        product("v-3004", "2022 Honda Civic LX (certified pre-owned)", "sedan", "LX", "21400.00", 1, "Pre-owned lot", now),
+        product("v-3005", "2024 Honda CR-V EX", "SUV", "EX", "34200.00", 0, "Arriving next week", now));
+  }
+
+  /** Reads a knowledge document: a front matter block (id, title, category, tags, source), then the text. */
+  static KnowledgeDocument knowledge(String file, Instant now) {
+    String content;
+    try (InputStream in = SampleData.class.getResourceAsStream("/sample/acme-motors/knowledge/" + file)) {
+      if (in == null) {
+        throw new IllegalStateException("missing sample document " + file);
+      }
+      content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String[] parts = content.split("(?m)^---\\s*$", 3);
+    Map<String, String> front = new HashMap<>();
+    for (String line : parts[1].strip().split("\n")) {
+      int colon = line.indexOf(':');
+      front.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+    }
+    return KnowledgeDocument.newBuilder()
+        .setTenantId(TENANT)
+        .setDocumentId(front.get("id"))
+        .setTitle(front.get("title"))
+        .setCategory(front.get("category"))
+        .setTags(Arrays.stream(front.getOrDefault("tags", "").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList())
+        .setSource(front.get("source"))
+        .setText(parts[2].strip())
+        .setUpdatedAt(now)
+        .build();
+  }
+
+  private static Customer customer(String id, String name, String segment, int credit, String state, Instant now) {
+    return Customer.newBuilder().setTenantId(TENANT).setCustomerId(id).setName(name).setSegment(segment)
+        .setCreditScore(credit).setState(state).setUpdatedAt(now).build();
+  }
+
+  private static Deal deal(String id, String customerId, String productId, String vehicle, String stage, String price,
+      String down, String tradeIn, Instant now) {
+    return Deal.newBuilder().setTenantId(TENANT).setDealId(id).setCustomerId(customerId).setProductId(productId)
+        .setVehicle(vehicle).setStage(stage).setPrice(new BigDecimal(price))
+        .setDownPayment(down == null ? null : new BigDecimal(down))
+        .setTradeInValue(tradeIn == null ? null : new BigDecimal(tradeIn))
+        .setUpdatedAt(now).build();
+  }
+
+  private static Product product(String id, String name, String category, String trim, String price, int stock,
+      String location, Instant now) {
+    return Product.newBuilder().setTenantId(TENANT).setProductId(id).setName(name).setCategory(category)
+        .setConfiguration(trim).setPrice(new BigDecimal(price)).setStock(stock).setLocation(location)
+        .setUpdatedAt(now).build();
+  }
+}

@@ -1,0 +1,162 @@
+package dev.parley.devstack;
+
+import dev.parley.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Parley's whole pipeline on one machine: a Kafka broker, the Apicurio schema registry and the
+ * four services, each service in its own JVM started from its runnable jar, as in production.
+ * Used by the one-command local run and by the end-to-end tests.
+ *
+ * <p>Closing it stops every process it started, and the broker.
+ */
+public final class Stack implements AutoCloseable {
+
+  /** The services, in the order their logs are listed. */
+  public static final List<String> SERVICES = List.of("ingress-service", "context-service", "llm-service", "delivery-service");
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * How to start the stack.
+   *
+   * @param repoRoot    the checkout, holding each module's target/ folder
+   * @param workDir     where logs and state go
+   * @param ingressPort ingress-service's port, 0 for any free port
+   * @param extraEnv    more environment for a service, by service name (for example a model endpoint for llm-service)
+   */
+  public record Options(Path repoRoot, Path workDir, int ingressPort, Map<String, Map<String, String>> extraEnv) {
+  }
+
+  private final KafkaBroker broker;
+  private final List<JavaProcess> processes = new ArrayList<>();
+  private final String jwtSecret = UUID.randomUUID() + "-" + UUID.randomUUID();
+  private final DevTokens tokens = new DevTokens(jwtSecret);
+  private final Map<String, Integer> ports = new HashMap<>();
+  private String registryUrl;
+
+  private Stack(KafkaBroker broker) {
+    this.broker = broker;
+  }
+
+  /** Starts the registry and the four services against the broker, with the sample tenant loaded. */
+  public static Stack start(KafkaBroker broker, Options options) {
+    Stack stack = new Stack(broker);
+    try {
+      stack.boot(options);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void boot(Options options) {
+    Path logs = options.workDir().resolve("logs");
+    createTopics();
+
+    int registryPort = freePort();
+    processes.add(JavaProcess.start("schema-registry",
+            options.repoRoot().resolve("devstack/registry/target/schema-registry-runner.jar"),
+            List.of("-Dquarkus.http.port=" + registryPort, "-Dquarkus.http.host=127.0.0.1"), Map.of(), logs)
+        .awaitHealthy(URI.create("http://127.0.0.1:" + registryPort + "/apis/registry/v2/system/info"), START_TIMEOUT));
+    registryUrl = "http://127.0.0.1:" + registryPort + "/apis/registry/v2";
+
+    // Reference data first: llm-service reads the knowledge base before it answers anything.
+    SampleData.load(broker.bootstrapServers(), registryUrl);
+
+    List<CompletableFuture<JavaProcess>> starting = new ArrayList<>();
+    for (String service : SERVICES) {
+      int port = service.equals("ingress-service") && options.ingressPort() > 0 ? options.ingressPort() : freePort();
+      ports.put(service, port);
+      Map<String, String> env = new HashMap<>(Map.of(
+          "PORT", Integer.toString(port),
+          "PARLEY_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+          "PARLEY_REGISTRY_URL", registryUrl,
+          "PARLEY_JWT_SECRET", jwtSecret,
+          "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString()));
+      env.putAll(options.extraEnv().getOrDefault(service, Map.of()));
+      JavaProcess process = JavaProcess.start(service, runnableJar(options.repoRoot(), service), List.of(), env, logs);
+      processes.add(process);
+      starting.add(CompletableFuture.supplyAsync(() ->
+          process.awaitHealthy(URI.create("http://127.0.0.1:" + port + "/actuator/health"), START_TIMEOUT)));
+    }
+    CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private void createTopics() {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      var existing = admin.listTopics().names().get();
+      admin.createTopics(Stream.of(Topics.newTopics((short) 1)).filter(t -> !existing.contains(t.name())).toList())
+          .all().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create Parley's topics", e);
+    }
+  }
+
+  private static Path runnableJar(Path repoRoot, String module) {
+    Path target = repoRoot.resolve(module).resolve("target");
+    try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+      return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
+          .orElse(target.resolve(module + "-exec.jar"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public URI ingressUrl() {
+    return URI.create("http://localhost:" + ports.get("ingress-service"));
+  }
+
+  public URI serviceUrl(String service) {
+    return URI.create("http://localhost:" + ports.get(service));
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registryUrl;
+  }
+
+  public DevTokens tokens() {
+    return tokens;
+  }
+
+  public List<Path> logs() {
+    return processes.stream().map(p -> p.log).toList();
+  }
+
+  /** Stops the services first (they flush and leave their groups), then the registry, then the broker. */
+  @Override
+  public void close() {
+    List<JavaProcess> reversed = new ArrayList<>(processes);
+    java.util.Collections.reverse(reversed);
+    reversed.stream().map(p -> CompletableFuture.runAsync(p::close)).toList().forEach(CompletableFuture::join);
+    processes.clear();
+  }
+}
