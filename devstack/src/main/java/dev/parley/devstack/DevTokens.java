@@ -21,7 +21,11 @@ public final class DevTokens {
   }
 
   public String mint(String tenantId, String userId, Duration validFor) {
-    Instant now = Instant.now();
+    return mint(tenantId, userId, Instant.now(), validFor);
+  }
+
+  /** A token issued at a given time: tests use one issued in the past to get an expired token. */
+  public String mint(String tenantId, String userId, Instant now, Duration validFor) {
     JwtClaimsSet claims = JwtClaimsSet.builder()
         .issuer("parley-devstack")
         .subject(userId)

@@ -4,6 +4,10 @@ import dev.parley.events.AssistantReply;
 import dev.parley.events.ReplyChunk;
 import dev.parley.schemas.Keys;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -26,10 +30,13 @@ import reactor.core.publisher.Sinks;
 public class ConversationFeeds {
 
   private final Duration replay;
+  private final Duration maxHold;
   private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
 
-  public ConversationFeeds(@Value("${parley.gateway.replay:PT2M}") Duration replay) {
+  public ConversationFeeds(@Value("${parley.gateway.replay:PT2M}") Duration replay,
+      @Value("${parley.gateway.max-reply-hold:PT2S}") Duration maxHold) {
     this.replay = replay;
+    this.maxHold = maxHold;
   }
 
   private final class Feed {
@@ -37,11 +44,61 @@ public class ConversationFeeds {
     volatile long lastUsed = System.currentTimeMillis();
   }
 
-  /** Hands a reply chunk or a reply to whoever follows its conversation. */
-  void publish(String tenantId, String conversationId, SpecificRecord event) {
-    Feed feed = feed(tenantId, conversationId);
-    // Only the consumer thread emits; busy-looping on a concurrent emit is not needed.
-    feed.sink.emitNext(event, Sinks.EmitFailureHandler.FAIL_FAST);
+  /** Chunks seen per reply id, and replies waiting for their last chunks. Touched by the consumer thread only. */
+  private final Map<String, SeenChunks> chunksSeen = new HashMap<>();
+  private final Map<String, HeldReply> held = new HashMap<>();
+
+  private record HeldReply(AssistantReply reply, long since) {
+  }
+
+  /** Distinct sequence numbers seen, so a redelivered chunk is not counted twice. */
+  private record SeenChunks(Set<Integer> sequences, long since) {
+  }
+
+  /** Hands a reply chunk to whoever follows its conversation; releases its reply if it was waiting for it. */
+  void onChunk(ReplyChunk chunk) {
+    emit(chunk.getTenantId(), chunk.getConversationId(), chunk);
+    SeenChunks seen = chunksSeen.computeIfAbsent(chunk.getReplyId(), id -> new SeenChunks(new HashSet<>(), System.currentTimeMillis()));
+    seen.sequences().add(chunk.getSequence());
+    HeldReply waiting = held.get(chunk.getReplyId());
+    if (waiting != null && seen.sequences().size() >= waiting.reply().getChunkCount()) {
+      release(waiting.reply());
+    }
+  }
+
+  /**
+   * Hands a reply to whoever follows its conversation, after all its chunks. Chunks and replies
+   * travel on different topics, so the reply can be read first; it is held until its last chunk
+   * arrives, or for at most {@code maxHold} (a lost chunk must not hold the reply back for good).
+   */
+  void onReply(AssistantReply reply) {
+    SeenChunks seen = chunksSeen.get(reply.getEventId());
+    if ((seen == null ? 0 : seen.sequences().size()) >= reply.getChunkCount()) {
+      release(reply);
+    } else {
+      held.putIfAbsent(reply.getEventId(), new HeldReply(reply, System.currentTimeMillis()));
+    }
+  }
+
+  /**
+   * Releases replies held longer than {@code maxHold}, and forgets chunk counts of replies that
+   * never came (the model failed mid-stream); called by the consumer thread after every poll.
+   */
+  void releaseOverdue() {
+    long now = System.currentTimeMillis();
+    List.copyOf(held.values()).stream().filter(h -> h.since() < now - maxHold.toMillis()).forEach(h -> release(h.reply()));
+    chunksSeen.values().removeIf(seen -> seen.since() < now - replay.toMillis());
+  }
+
+  private void release(AssistantReply reply) {
+    held.remove(reply.getEventId());
+    chunksSeen.remove(reply.getEventId());
+    emit(reply.getTenantId(), reply.getConversationId(), reply);
+  }
+
+  private void emit(String tenantId, String conversationId, SpecificRecord event) {
+    // Only the consumer thread emits, so an emission never races another one.
+    feed(tenantId, conversationId).sink.emitNext(event, Sinks.EmitFailureHandler.FAIL_FAST);
   }
 
   /** Chunks and replies of a conversation from now on, plus the recent ones still held. */

@@ -74,9 +74,10 @@ class ReplyConsumer implements SmartLifecycle {
     try {
       while (running) {
         try {
-          for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(500))) {
+          for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(200))) {
             dispatch(record.value());
           }
+          feeds.releaseOverdue();
         } catch (RecordDeserializationException e) {
           // The record stays on its topic for the services that own it; the gateway skips it.
           log.warn("skipping undecodable record at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
@@ -92,9 +93,9 @@ class ReplyConsumer implements SmartLifecycle {
 
   private void dispatch(SpecificRecord event) {
     if (event instanceof ReplyChunk chunk) {
-      feeds.publish(chunk.getTenantId(), chunk.getConversationId(), chunk);
+      feeds.onChunk(chunk);
     } else if (event instanceof AssistantReply reply) {
-      feeds.publish(reply.getTenantId(), reply.getConversationId(), reply);
+      feeds.onReply(reply);
     } else if (event != null) {
       log.warn("ignoring unexpected record type {} on the reply topics", event.getClass().getName());
     }

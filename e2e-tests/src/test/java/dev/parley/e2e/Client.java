@@ -1,0 +1,102 @@
+package dev.parley.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A client of Parley's HTTP API, as an integrator would write it. */
+final class Client {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Response(int status, String contentType, JsonNode body, String raw) {
+  }
+
+  /** One server-sent event. */
+  record Event(String name, String id, JsonNode data) {
+  }
+
+  private final URI base;
+  private final String token;
+
+  Client(URI base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  Response chat(String json, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/ai/chat"))
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      String raw = response.body();
+      JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body, raw);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads an SSE stream until the server ends it (or the timeout). Heartbeat comments are skipped. */
+  List<Event> stream(String path, Duration timeout) {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+        .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
+    List<Event> events = new ArrayList<>();
+    try {
+      HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("stream answered " + response.statusCode());
+      }
+      try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        String name = null;
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          if (line.isEmpty()) {
+            if (data.length() > 0) {
+              events.add(new Event(name, id, JSON.readTree(data.toString())));
+            }
+            name = null;
+            id = null;
+            data.setLength(0);
+          } else if (line.startsWith("event:")) {
+            name = line.substring(6).strip();
+          } else if (line.startsWith("id:")) {
+            id = line.substring(3).strip();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).strip());
+          }
+        }
+      }
+      return events;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
