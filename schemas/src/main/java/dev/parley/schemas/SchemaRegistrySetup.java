@@ -7,6 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 
@@ -16,6 +19,10 @@ import org.apache.avro.specific.SpecificData;
  *
  * <p>With the rule in place, a schema change that could not read data written with the previous
  * schema is refused by the registry, so a deploy cannot break the consumers of a topic.
+ *
+ * <p>Transient failures (the registry unreachable or answering 5xx, as when several services
+ * start together against a registry that is itself starting) are retried with exponential
+ * backoff and jitter for about half a minute; a 4xx fails at once.
  */
 public final class SchemaRegistrySetup {
 
@@ -24,6 +31,18 @@ public final class SchemaRegistrySetup {
 
   private final URI registry;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final Retry retry = Retry.of("schema-registry", RetryConfig.custom()
+      .maxAttempts(10)
+      .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(5)))
+      .retryExceptions(TransientRegistryException.class)
+      .build());
+
+  /** The registry could not answer now; the same call may succeed later. */
+  static final class TransientRegistryException extends RuntimeException {
+    TransientRegistryException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 
   /** @param registryApiUrl the registry's v2 API root, for example {@code http://localhost:8085/apis/registry/v2} */
   public SchemaRegistrySetup(String registryApiUrl) {
@@ -53,18 +72,27 @@ public final class SchemaRegistrySetup {
   }
 
   private int send(HttpRequest.Builder request, int... accepted) {
+    HttpRequest built = request.timeout(TIMEOUT).build();
+    return retry.executeSupplier(() -> sendOnce(built, accepted));
+  }
+
+  private int sendOnce(HttpRequest request, int... accepted) {
     try {
       HttpResponse<String> response =
-          http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(request, HttpResponse.BodyHandlers.ofString());
       for (int ok : accepted) {
         if (response.statusCode() == ok) {
           return ok;
         }
       }
-      throw new IllegalStateException("schema registry answered " + response.statusCode()
-          + " to " + response.request().method() + " " + response.request().uri() + ": " + response.body());
+      String failure = "schema registry answered " + response.statusCode()
+          + " to " + request.method() + " " + request.uri() + ": " + response.body();
+      if (response.statusCode() >= 500) {
+        throw new TransientRegistryException(failure, null);
+      }
+      throw new IllegalStateException(failure);
     } catch (IOException e) {
-      throw new IllegalStateException("schema registry unreachable at " + registry, e);
+      throw new TransientRegistryException("schema registry unreachable at " + registry, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while talking to the schema registry", e);
