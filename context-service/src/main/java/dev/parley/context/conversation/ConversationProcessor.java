@@ -77,6 +77,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     Intent intent = intents.classify(turn.getText());
     EnrichedTurn enriched = EnrichedTurn.newBuilder()
         .setEventId(turn.getEventId())
+        .setTenantId(turn.getTenantId())
+        .setConversationId(turn.getConversationId())
         .setTurn(turn)
         .setHistory(List.copyOf(before.subList(Math.max(0, before.size() - historyMessages), before.size())))
         .setIntent(intent)

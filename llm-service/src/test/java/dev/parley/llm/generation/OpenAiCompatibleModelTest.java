@@ -1,0 +1,134 @@
+package dev.parley.llm.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.parley.events.ModelInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The OpenAI-compatible path, over real HTTP against a local server that speaks the streaming
+ * chat-completions protocol: what ModelConfiguration builds when a model endpoint is configured.
+ */
+class OpenAiCompatibleModelTest {
+
+  private HttpServer server;
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void shouldStreamAnswerAndReportProviderTokenCountsWhenEndpointIsConfigured() throws Exception {
+    start(200, String.join("\n\n",
+        chunk("{\"role\":\"assistant\",\"content\":\"Rates start\"}", null),
+        chunk("{\"content\":\" at 5.9% APR.\"}", null),
+        chunk("{}", "\"stop\""),
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"fake-gpt\",\"choices\":[],"
+            + "\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":7,\"total_tokens\":49}}",
+        "data: [DONE]", ""));
+    var config = new ModelConfiguration();
+    var settings = config.modelSettings(url(), "test-key", "fake-gpt", Duration.ofSeconds(10));
+    StreamingChatModel model = config.streamingChatModel(settings);
+    ModelInfo info = config.modelInfo(settings);
+
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    ChatResponse response = chat(model, pieces).get(10, TimeUnit.SECONDS);
+
+    assertThat(pieces).containsExactly("Rates start", " at 5.9% APR.");
+    assertThat(response.aiMessage().text()).isEqualTo("Rates start at 5.9% APR.");
+    assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(42);
+    assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(7);
+    assertThat(info.getOffline()).isFalse();
+    assertThat(info.getName()).isEqualTo("fake-gpt");
+    assertThat(bodies).hasSize(1);
+    var request = JsonMapper.builder().build().readTree(bodies.get(0));
+    assertThat(request.get("model").asString()).isEqualTo("fake-gpt");
+    assertThat(request.get("stream").asBoolean()).isTrue();
+    assertThat(request.get("messages").get(1).get("content").asString()).isEqualTo("What APR can I get?");
+  }
+
+  @Test
+  void shouldReportErrorWhenEndpointFails() throws Exception {
+    start(500, "{\"error\":{\"message\":\"upstream overloaded\"}}");
+    var config = new ModelConfiguration();
+    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "", "fake-gpt", Duration.ofSeconds(10)));
+
+    CompletableFuture<ChatResponse> result = chat(model, new CopyOnWriteArrayList<>());
+
+    assertThat(result).failsWithin(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void shouldUseOfflineModelWhenNoEndpointIsConfigured() {
+    var config = new ModelConfiguration();
+    var settings = config.modelSettings("", "", "gpt-4o-mini", Duration.ofSeconds(10));
+
+    assertThat(config.streamingChatModel(settings)).isInstanceOf(OfflineChatModel.class);
+    assertThat(config.modelInfo(settings).getOffline()).isTrue();
+  }
+
+  private static CompletableFuture<ChatResponse> chat(StreamingChatModel model, List<String> pieces) {
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    model.chat(ChatRequest.builder().messages(SystemMessage.from("You are Parley."), UserMessage.from("What APR can I get?")).build(),
+        new StreamingChatResponseHandler() {
+          @Override
+          public void onPartialResponse(String piece) {
+            pieces.add(piece);
+          }
+
+          @Override
+          public void onCompleteResponse(ChatResponse response) {
+            done.complete(response);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            done.completeExceptionally(error);
+          }
+        });
+    return done;
+  }
+
+  private static String chunk(String delta, String finishReason) {
+    return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"fake-gpt\",\"choices\":[{\"index\":0,\"delta\":"
+        + delta + ",\"finish_reason\":" + finishReason + "}]}";
+  }
+
+  private void start(int status, String body) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/v1/chat/completions", exchange -> {
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", status == 200 ? "text/event-stream" : "application/json");
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+}
