@@ -3,7 +3,6 @@ package dev.parley.llm.generation;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.KnowledgeSource;
@@ -129,24 +128,8 @@ class TurnResponder {
   }
 
   private ChatResponse generate(EnrichedTurn turn, List<ScoredPassage> found, ChunkBatcher batcher) throws Exception {
-    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-    model.chat(ChatRequest.builder().messages(Prompt.messages(turn, found)).build(), new StreamingChatResponseHandler() {
-      @Override
-      public void onPartialResponse(String piece) {
-        batcher.add(piece);
-      }
-
-      @Override
-      public void onCompleteResponse(ChatResponse response) {
-        done.complete(response);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        done.completeExceptionally(error);
-      }
-    });
-    return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return StreamingAnswer.stream(model, ChatRequest.builder().messages(Prompt.messages(turn, found)).build(), batcher::add)
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** One source per document, with its best passage's score, best first. */

@@ -6,7 +6,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,25 +38,8 @@ class OfflineChatModelTest {
   @Test
   void shouldStreamPiecesThatMakeUpTheWholeAnswerAndEstimateTokens() {
     List<String> pieces = new ArrayList<>();
-    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-    new OfflineChatModel().chat(ChatRequest.builder()
-        .messages(SystemMessage.from(SYSTEM), UserMessage.from("When does the showroom open?")).build(),
-        new StreamingChatResponseHandler() {
-          @Override
-          public void onPartialResponse(String piece) {
-            pieces.add(piece);
-          }
-
-          @Override
-          public void onCompleteResponse(ChatResponse response) {
-            done.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            done.completeExceptionally(error);
-          }
-        });
+    CompletableFuture<ChatResponse> done = StreamingAnswer.stream(new OfflineChatModel(), ChatRequest.builder()
+        .messages(SystemMessage.from(SYSTEM), UserMessage.from("When does the showroom open?")).build(), pieces::add);
 
     ChatResponse response = done.join();
     assertThat(pieces).hasSizeGreaterThan(1);

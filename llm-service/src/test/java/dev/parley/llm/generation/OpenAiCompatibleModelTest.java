@@ -8,7 +8,6 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.parley.events.ModelInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,25 +88,8 @@ class OpenAiCompatibleModelTest {
   }
 
   private static CompletableFuture<ChatResponse> chat(StreamingChatModel model, List<String> pieces) {
-    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-    model.chat(ChatRequest.builder().messages(SystemMessage.from("You are Parley."), UserMessage.from("What APR can I get?")).build(),
-        new StreamingChatResponseHandler() {
-          @Override
-          public void onPartialResponse(String piece) {
-            pieces.add(piece);
-          }
-
-          @Override
-          public void onCompleteResponse(ChatResponse response) {
-            done.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            done.completeExceptionally(error);
-          }
-        });
-    return done;
+    return StreamingAnswer.stream(model, ChatRequest.builder()
+        .messages(SystemMessage.from("You are Parley."), UserMessage.from("What APR can I get?")).build(), pieces::add);
   }
 
   private static String chunk(String delta, String finishReason) {
