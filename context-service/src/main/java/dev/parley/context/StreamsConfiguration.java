@@ -1,12 +1,14 @@
 package dev.parley.context;
 
 import dev.parley.context.conversation.ConversationTopology;
+import dev.parley.context.conversation.DebounceGaps;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
@@ -21,6 +23,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  */
 @Configuration
 @EnableKafkaStreams
+@EnableConfigurationProperties(ContextProperties.class)
 class StreamsConfiguration {
 
   @Bean
@@ -36,11 +39,10 @@ class StreamsConfiguration {
   }
 
   @Bean
-  ConversationTopology.Settings topologySettings(
-      @Value("${parley.context.dedup-window:PT24H}") Duration dedupWindow,
-      @Value("${parley.context.kept-messages:20}") int keptMessages,
-      @Value("${parley.context.history-messages:10}") int historyMessages) {
-    return new ConversationTopology.Settings(dedupWindow, keptMessages, historyMessages);
+  ConversationTopology.Settings topologySettings(ContextProperties properties) {
+    return new ConversationTopology.Settings(properties.dedupWindow(),
+        new DebounceGaps(properties.debounce().defaults(), properties.debounce().tenants(), properties.debounce().maxWait()),
+        properties.debounce().tick(), properties.keptMessages(), properties.historyMessages());
   }
 
   /** Defines the topology on the factory's builder when the factory creates it. */

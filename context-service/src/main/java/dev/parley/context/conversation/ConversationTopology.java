@@ -8,6 +8,7 @@ import dev.parley.events.UserTurn;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
 import dev.parley.schemas.ValueSerdes;
+import dev.parley.state.PendingTurn;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
@@ -30,7 +31,7 @@ import org.apache.kafka.streams.state.Stores;
  * context-service's topology, a pure function of its settings and serdes:
  *
  * <pre>
- * inbound-messages ─▶ form-turns (drop seen message ids) ─▶ turns
+ * inbound-messages ─▶ form-turns (drop seen message ids, combine bursts) ─▶ turns
  *                                  │
  *                                  ├─ join customers, deals (global tables)
  *                                  ▼
@@ -44,14 +45,24 @@ import org.apache.kafka.streams.state.Stores;
 public final class ConversationTopology {
 
   public static final String SEEN_MESSAGES_STORE = "seen-message-ids";
+  public static final String PENDING_TURNS_STORE = "pending-turns";
   public static final String CONVERSATIONS_STORE = "conversations";
   public static final String CUSTOMERS_STORE = "ref-customers";
   public static final String DEALS_STORE = "ref-deals";
 
-  /** Settings of the topology. */
-  public record Settings(Duration dedupWindow, int keptMessages, int historyMessages) {
+  /**
+   * Settings of the topology.
+   *
+   * @param dedupWindow     how long a message id is remembered
+   * @param debounce        gaps that combine bursts into one turn
+   * @param debounceTick    how often (wall clock) due bursts are released
+   * @param keptMessages    messages kept in conversation state
+   * @param historyMessages messages given to the model with a turn
+   */
+  public record Settings(Duration dedupWindow, DebounceGaps debounce, Duration debounceTick, int keptMessages,
+      int historyMessages) {
     public static Settings defaults() {
-      return new Settings(Duration.ofHours(24), 20, 10);
+      return new Settings(Duration.ofHours(24), DebounceGaps.standard(), Duration.ofMillis(200), 20, 10);
     }
   }
 
@@ -71,6 +82,9 @@ public final class ConversationTopology {
         Stores.persistentWindowStore(SEEN_MESSAGES_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
         Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(PENDING_TURNS_STORE),
+        Serdes.String(), serdes.valueSerde(PendingTurn.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
         Serdes.String(), serdes.valueSerde(ConversationState.class)));
 
@@ -83,9 +97,10 @@ public final class ConversationTopology {
         Materialized.<String, Deal, KeyValueStore<Bytes, byte[]>>as(DEALS_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.DEALS)));
 
-    // Drop repeated message ids, make turns, and publish them for audit and replay.
+    // Drop repeated message ids, combine bursts into turns, and publish the turns for audit and replay.
     KStream<String, UserTurn> turns = stream(builder, Topics.INBOUND_MESSAGES, serdes)
-        .process(() -> new TurnFormer(settings.dedupWindow()), Named.as("form-turns"), SEEN_MESSAGES_STORE);
+        .process(() -> new TurnAssembler(settings.dedupWindow(), settings.debounce(), settings.debounceTick()),
+            Named.as("form-turns"), SEEN_MESSAGES_STORE, PENDING_TURNS_STORE);
     turns.to(Topics.TURNS.name(), produced(Topics.TURNS, serdes, "turns-sink"));
 
     // Join the CRM context the turn names. Global tables: reference data is small and read-mostly,

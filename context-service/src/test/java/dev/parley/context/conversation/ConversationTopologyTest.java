@@ -19,6 +19,7 @@ import dev.parley.schemas.RegistryFreeSerdes;
 import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -65,6 +66,58 @@ class ConversationTopologyTest {
   @AfterEach
   void closeDriver() {
     driver.close();
+  }
+
+  @Test
+  void shouldCombineBurstIntoOneTurnWhenWhatsAppMessagesArriveWithinGap() {
+    String key = Keys.of(TENANT, "wa-1");
+    inbound.pipeInput(key, whatsApp("wa-1", "w-1", "hi"));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    inbound.pipeInput(key, whatsApp("wa-1", "w-2", "do you have the RAV4"));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    inbound.pipeInput(key, whatsApp("wa-1", "w-3", "in blue?"));
+    assertThat(enriched.isEmpty()).as("held while the customer is still typing").isTrue();
+
+    driver.advanceWallClockTime(Duration.ofMillis(3200));
+
+    EnrichedTurn turn = enriched.readValue();
+    assertThat(turn.getTurn().getMessageIds()).containsExactly("w-1", "w-2", "w-3");
+    assertThat(turn.getTurn().getText()).isEqualTo("hi\ndo you have the RAV4\nin blue?");
+    assertThat(enriched.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldReleaseBurstOnWallClockTimeWhenNoFurtherRecordArrives() {
+    inbound.pipeInput(Keys.of(TENANT, "wa-1"), whatsApp("wa-1", "w-1", "is the F-150 in stock?"));
+    driver.advanceWallClockTime(Duration.ofMillis(2800));
+    assertThat(enriched.isEmpty()).isTrue();
+
+    driver.advanceWallClockTime(Duration.ofMillis(400));
+
+    assertThat(enriched.readValue().getTurn().getMessageIds()).containsExactly("w-1");
+  }
+
+  @Test
+  void shouldReleaseBurstAtMaxWaitWhenMessagesKeepComing() {
+    String key = Keys.of(TENANT, "wa-1");
+    for (int i = 0; i < 8; i++) { // a message every 2 s keeps extending the 3 s gap
+      inbound.pipeInput(key, whatsApp("wa-1", "w-" + i, "part " + i));
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+
+    List<EnrichedTurn> turns = enriched.readValuesToList();
+    assertThat(turns).isNotEmpty();
+    assertThat(turns.get(0).getTurn().getMessageIds()).hasSizeLessThan(9).startsWith("w-0");
+  }
+
+  @Test
+  void shouldDropRedeliveredWhatsAppMessageInsideBurst() {
+    String key = Keys.of(TENANT, "wa-1");
+    inbound.pipeInput(key, whatsApp("wa-1", "w-1", "hello"));
+    inbound.pipeInput(key, whatsApp("wa-1", "w-1", "hello"));
+    driver.advanceWallClockTime(Duration.ofSeconds(4));
+
+    assertThat(enriched.readValue().getTurn().getMessageIds()).containsExactly("w-1");
   }
 
   @Test
@@ -155,6 +208,12 @@ class ConversationTopologyTest {
         .setDealId(dealId)
         .setReceivedAt(Instant.now())
         .build();
+  }
+
+  private InboundMessage whatsApp(String conversation, String messageId, String text) {
+    InboundMessage message = message(conversation, messageId, text, null, null);
+    message.setChannel(ChannelInfo.newBuilder().setType(ChannelType.WHATSAPP).setProvider("wazzup").build());
+    return message;
   }
 
   private static AssistantReply reply(EnrichedTurn turn, String text) {
