@@ -1,5 +1,6 @@
 package dev.parley.context;
 
+import dev.parley.context.conversation.DebounceGaps;
 import dev.parley.events.ChannelType;
 import java.time.Duration;
 import java.util.Map;
@@ -22,18 +23,19 @@ record ContextProperties(
     @DefaultValue Debounce debounce) {
 
   /**
-   * @param defaults gap per channel, for example {@code WHATSAPP: PT3S}; channels not named have none
+   * @param defaults gap per channel (default: WHATSAPP 3 s); channels not named have none
    * @param tenants  per-tenant overrides: tenant id → channel → gap
    * @param maxWait  the longest a burst is held after its first message
    * @param tick     how often due bursts are released (wall clock)
    */
   record Debounce(
-      @DefaultValue("WHATSAPP=PT3S") Map<ChannelType, Duration> defaults,
+      Map<ChannelType, Duration> defaults,
       Map<String, Map<ChannelType, Duration>> tenants,
       @DefaultValue("PT15S") Duration maxWait,
       @DefaultValue("PT0.2S") Duration tick) {
 
     Debounce {
+      defaults = defaults == null ? DebounceGaps.standard().defaults() : defaults;
       tenants = tenants == null ? Map.of() : tenants;
     }
   }
