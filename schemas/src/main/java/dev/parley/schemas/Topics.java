@@ -1,6 +1,8 @@
 package dev.parley.schemas;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationCommand;
+import dev.parley.events.ConversationError;
 import dev.parley.events.ConversationState;
 import dev.parley.events.DeadLetter;
 import dev.parley.events.DeliveryReceipt;
@@ -44,6 +46,12 @@ public final class Topics {
   /** The latest state of every conversation, for analytics and audit consumers. */
   public static final Topic<ConversationState> CONVERSATIONS = new Topic<>(
       "parley.conversations", ConversationState.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, true);
+  /** Requested changes to conversations; context-service applies or refuses them. */
+  public static final Topic<ConversationCommand> CONVERSATION_COMMANDS = new Topic<>(
+      "parley.conversation-commands", ConversationCommand.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /** Commands context-service refused, with the reason. */
+  public static final Topic<ConversationError> CONVERSATION_ERRORS = new Topic<>(
+      "parley.conversation-errors", ConversationError.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
   public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
       "parley.dead-letters", DeadLetter.class, "source topic key", 3, false);
 
@@ -58,7 +66,7 @@ public final class Topics {
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, DELIVERY_RECEIPTS,
-      CONVERSATIONS, DEAD_LETTERS, CUSTOMERS, DEALS, INVENTORY, KNOWLEDGE_DOCUMENTS);
+      CONVERSATIONS, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** Every topic of the catalog as the admin client creates it. */
   public static org.apache.kafka.clients.admin.NewTopic[] newTopics(short replicationFactor) {

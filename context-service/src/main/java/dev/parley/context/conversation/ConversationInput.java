@@ -1,6 +1,7 @@
 package dev.parley.context.conversation;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationCommand;
 import dev.parley.events.CustomerContext;
 import dev.parley.events.DealContext;
 import dev.parley.events.UserTurn;
@@ -21,5 +22,9 @@ sealed interface ConversationInput {
 
   /** The assistant's reply to an earlier turn. */
   record Reply(AssistantReply reply) implements ConversationInput {
+  }
+
+  /** A requested change, to validate and apply. */
+  record Command(ConversationCommand command) implements ConversationInput {
   }
 }

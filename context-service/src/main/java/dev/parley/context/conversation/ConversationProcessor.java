@@ -2,12 +2,19 @@ package dev.parley.context.conversation;
 
 import dev.parley.context.intent.IntentClassifier;
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ChangeStage;
+import dev.parley.events.ChangeStatus;
+import dev.parley.events.ConversationCommand;
+import dev.parley.events.ConversationError;
+import dev.parley.events.SetCustomerName;
+import dev.parley.schemas.Keys;
 import dev.parley.events.ConversationMessage;
 import dev.parley.events.ConversationState;
 import dev.parley.events.ConversationStatus;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.Intent;
 import dev.parley.events.Role;
+import dev.parley.events.SalesStage;
 import dev.parley.events.UserTurn;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +27,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The single writer of conversation state. For a turn it classifies the intent, records the
  * message and emits the enriched turn with the history before it; for a reply it records the
- * assistant's message. Both emit the new state for the public conversations topic.
+ * assistant's message; for a command it applies the change if allowed (the sales stage moves only
+ * as {@link SalesStages} allows) or emits a ConversationError. Every change emits the new state
+ * for the public conversations topic.
  *
  * <p>Replies are folded idempotently: a reply whose id is already in the recent messages is a
  * redelivery and changes nothing.
@@ -49,11 +58,18 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   public void process(Record<String, ConversationInput> record) {
     ConversationState state = store.get(record.key());
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    ConversationUpdate update = record.value() instanceof ConversationInput.Turn turn
-        ? onTurn(state, turn, now)
-        : onReply(state, ((ConversationInput.Reply) record.value()).reply(), now);
+    ConversationUpdate update;
+    if (record.value() instanceof ConversationInput.Turn turn) {
+      update = onTurn(state, turn, now);
+    } else if (record.value() instanceof ConversationInput.Reply reply) {
+      update = onReply(state, reply.reply(), now);
+    } else {
+      update = onCommand(state, ((ConversationInput.Command) record.value()).command(), now);
+    }
     if (update != null) {
-      store.put(record.key(), update.state());
+      if (update.state() != null) {
+        store.put(record.key(), update.state());
+      }
       context.forward(record.withValue(update));
     }
   }
@@ -66,6 +82,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
           .setConversationId(turn.getConversationId())
           .setUserId(turn.getUserId())
           .setStatus(ConversationStatus.ACTIVE)
+          .setStage(SalesStage.GREETING)
           .setRecentMessages(List.of())
           .setTurnCount(0)
           .setReplyCount(0)
@@ -94,7 +111,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setLastIntent(intent)
         .setUpdatedAt(now)
         .build();
-    return new ConversationUpdate(next, enriched);
+    return new ConversationUpdate(next, enriched, null);
   }
 
   private ConversationUpdate onReply(ConversationState state, AssistantReply reply, Instant now) {
@@ -111,7 +128,43 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setReplyCount(state.getReplyCount() + 1)
         .setUpdatedAt(now)
         .build();
-    return new ConversationUpdate(next, null);
+    return ConversationUpdate.changed(next);
+  }
+
+  /** Applies a command if the conversation and the state machine allow it; otherwise an error event says why. */
+  private ConversationUpdate onCommand(ConversationState state, ConversationCommand command, Instant now) {
+    if (state == null) {
+      return refuse(command, "UNKNOWN_CONVERSATION", "no such conversation", now);
+    }
+    ConversationState.Builder next = ConversationState.newBuilder(state).setUpdatedAt(now);
+    Object change = command.getChange();
+    if (change instanceof ChangeStage stage) {
+      if (!SalesStages.allows(state.getStage(), stage.getStage())) {
+        return refuse(command, "INVALID_STAGE_TRANSITION", "cannot move from " + state.getStage() + " to "
+            + stage.getStage() + "; allowed: " + SalesStages.next(state.getStage()), now);
+      }
+      next.setStage(stage.getStage());
+    } else if (change instanceof ChangeStatus status) {
+      if (state.getStatus() == ConversationStatus.CLOSED && status.getStatus() != ConversationStatus.CLOSED) {
+        return refuse(command, "CONVERSATION_CLOSED", "a closed conversation cannot be reopened; start a new one", now);
+      }
+      next.setStatus(status.getStatus());
+    } else if (change instanceof SetCustomerName name) {
+      next.setCustomerName(name.getName());
+    }
+    return ConversationUpdate.changed(next.build());
+  }
+
+  private static ConversationUpdate refuse(ConversationCommand command, String code, String message, Instant now) {
+    return ConversationUpdate.refused(ConversationError.newBuilder()
+        .setEventId(Keys.derivedId("error", command.getEventId()))
+        .setTenantId(command.getTenantId())
+        .setConversationId(command.getConversationId())
+        .setCommandId(command.getEventId())
+        .setCode(code)
+        .setMessage(message)
+        .setCreatedAt(now)
+        .build());
   }
 
   private List<ConversationMessage> append(List<ConversationMessage> messages, ConversationMessage message) {

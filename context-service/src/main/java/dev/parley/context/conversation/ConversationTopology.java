@@ -35,9 +35,10 @@ import org.apache.kafka.streams.state.Stores;
  *                                  │
  *                                  ├─ join customers, deals (global tables)
  *                                  ▼
- * replies ─────────────▶ conversation (single writer of the conversation store)
+ * replies, conversation-commands ─▶ conversation (single writer of the conversation store)
  *                                  ├─▶ enriched-turns
- *                                  └─▶ conversations (latest state, compacted)
+ *                                  ├─▶ conversations (latest state, compacted)
+ *                                  └─▶ conversation-errors (refused commands)
  * </pre>
  *
  * Every store and stateful step has a fixed name so its changelog topic survives topology changes.
@@ -117,16 +118,24 @@ public final class ConversationTopology {
     KStream<String, ConversationInput> replyInputs = stream(builder, Topics.REPLIES, serdes)
         .mapValues(reply -> (ConversationInput) new ConversationInput.Reply(reply), Named.as("as-reply-input"));
 
+    KStream<String, ConversationInput> commandInputs = stream(builder, Topics.CONVERSATION_COMMANDS, serdes)
+        .mapValues(command -> (ConversationInput) new ConversationInput.Command(command), Named.as("as-command-input"));
+
     KStream<String, ConversationUpdate> updates = turnInputs
         .merge(replyInputs, Named.as("conversation-inputs"))
+        .merge(commandInputs, Named.as("conversation-commands"))
         .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new IntentClassifier()),
             Named.as("conversation"), CONVERSATIONS_STORE);
 
-    updates.mapValues(ConversationUpdate::state, Named.as("state"))
+    updates.filter((key, update) -> update.state() != null, Named.as("changes-only"))
+        .mapValues(ConversationUpdate::state, Named.as("state"))
         .to(Topics.CONVERSATIONS.name(), produced(Topics.CONVERSATIONS, serdes, "conversations-sink"));
     updates.filter((key, update) -> update.enrichedTurn() != null, Named.as("turns-only"))
         .mapValues(ConversationUpdate::enrichedTurn, Named.as("enriched"))
         .to(Topics.ENRICHED_TURNS.name(), produced(Topics.ENRICHED_TURNS, serdes, "enriched-turns-sink"));
+    updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
+        .mapValues(ConversationUpdate::error, Named.as("error"))
+        .to(Topics.CONVERSATION_ERRORS.name(), produced(Topics.CONVERSATION_ERRORS, serdes, "conversation-errors-sink"));
   }
 
   private static <V extends SpecificRecord> KStream<String, V> stream(StreamsBuilder builder, Topic<V> topic, ValueSerdes serdes) {

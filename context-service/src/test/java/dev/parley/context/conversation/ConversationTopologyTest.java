@@ -3,6 +3,13 @@ package dev.parley.context.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ChangeStage;
+import dev.parley.events.ChangeStatus;
+import dev.parley.events.ConversationCommand;
+import dev.parley.events.ConversationError;
+import dev.parley.events.ConversationStatus;
+import dev.parley.events.SalesStage;
+import dev.parley.events.SetCustomerName;
 import dev.parley.events.ChannelInfo;
 import dev.parley.events.ChannelType;
 import dev.parley.events.ConversationState;
@@ -33,6 +40,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ConversationTopologyTest {
 
@@ -43,6 +52,8 @@ class ConversationTopologyTest {
   private TestInputTopic<String, AssistantReply> replies;
   private TestOutputTopic<String, EnrichedTurn> enriched;
   private TestOutputTopic<String, ConversationState> conversations;
+  private TestInputTopic<String, ConversationCommand> commands;
+  private TestOutputTopic<String, ConversationError> errors;
 
   @BeforeEach
   void startDriver() {
@@ -55,6 +66,8 @@ class ConversationTopologyTest {
     replies = input(Topics.REPLIES);
     enriched = output(Topics.ENRICHED_TURNS);
     conversations = output(Topics.CONVERSATIONS);
+    commands = input(Topics.CONVERSATION_COMMANDS);
+    errors = output(Topics.CONVERSATION_ERRORS);
     input(Topics.CUSTOMERS).pipeInput(Keys.of(TENANT, "c-1"), Customer.newBuilder()
         .setTenantId(TENANT).setCustomerId("c-1").setName("Maria Lopez").setSegment("first-time buyer")
         .setCreditScore(712).setState("TX").setUpdatedAt(Instant.now()).build());
@@ -208,6 +221,82 @@ class ConversationTopologyTest {
         .setDealId(dealId)
         .setReceivedAt(Instant.now())
         .build();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"GREETING,QUALIFYING", "QUALIFYING,NEEDS_ANALYSIS", "NEEDS_ANALYSIS,SOLUTION", "NEEDS_ANALYSIS,QUALIFYING",
+      "SOLUTION,COMPANY_DETAILS", "SOLUTION,NEEDS_ANALYSIS", "COMPANY_DETAILS,QUOTING", "COMPANY_DETAILS,SOLUTION",
+      "QUOTING,CLOSING", "QUOTING,SOLUTION"})
+  void shouldApplyEveryAllowedStageTransition(SalesStage from, SalesStage to) {
+    String key = conversationAt(from);
+
+    commands.pipeInput(key, command(new ChangeStage(to)));
+
+    assertThat(store().get(key).getStage()).isEqualTo(to);
+    assertThat(errors.isEmpty()).isTrue();
+    assertThat(conversations.readValuesToList()).last().extracting(ConversationState::getStage).isEqualTo(to);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"GREETING,QUOTING", "QUALIFYING,SOLUTION", "SOLUTION,CLOSING", "CLOSING,SOLUTION", "CLOSING,GREETING", "QUOTING,QUOTING"})
+  void shouldRefuseDisallowedStageTransitionWithErrorEventAndKeepStage(SalesStage from, SalesStage to) {
+    String key = conversationAt(from);
+    conversations.readValuesToList();
+    ConversationCommand command = command(new ChangeStage(to));
+
+    commands.pipeInput(key, command);
+
+    ConversationError error = errors.readValue();
+    assertThat(error.getCode()).isEqualTo("INVALID_STAGE_TRANSITION");
+    assertThat(error.getCommandId()).isEqualTo(command.getEventId());
+    assertThat(store().get(key).getStage()).isEqualTo(from);
+    assertThat(conversations.isEmpty()).as("a refused command changes nothing").isTrue();
+  }
+
+  @Test
+  void shouldRefuseCommandForUnknownConversation() {
+    commands.pipeInput(Keys.of(TENANT, "nope"), command(new ChangeStatus(ConversationStatus.ESCALATED)));
+
+    assertThat(errors.readValue().getCode()).isEqualTo("UNKNOWN_CONVERSATION");
+  }
+
+  @Test
+  void shouldNotReopenClosedConversation() {
+    String key = conversationAt(SalesStage.GREETING);
+    commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.CLOSED)));
+    commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.ACTIVE)));
+
+    assertThat(store().get(key).getStatus()).isEqualTo(ConversationStatus.CLOSED);
+    assertThat(errors.readValue().getCode()).isEqualTo("CONVERSATION_CLOSED");
+  }
+
+  @Test
+  void shouldRecordStatusAndCustomerNameFromCommands() {
+    String key = conversationAt(SalesStage.GREETING);
+    commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.ESCALATED)));
+    commands.pipeInput(key, command(new SetCustomerName("Maria Lopez")));
+
+    assertThat(store().get(key).getStatus()).isEqualTo(ConversationStatus.ESCALATED);
+    assertThat(store().get(key).getCustomerName()).isEqualTo("Maria Lopez");
+  }
+
+  /** A conversation with one turn, moved to the given stage directly in its store. */
+  private String conversationAt(SalesStage stage) {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-" + UUID.randomUUID(), "hello", null, null));
+    ConversationState state = store().get(key);
+    state.setStage(stage);
+    store().put(key, state);
+    return key;
+  }
+
+  private org.apache.kafka.streams.state.KeyValueStore<String, ConversationState> store() {
+    return driver.getKeyValueStore(ConversationTopology.CONVERSATIONS_STORE);
+  }
+
+  private static ConversationCommand command(Object change) {
+    return ConversationCommand.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(TENANT)
+        .setConversationId("conv-1").setRequestedBy("tester").setChange(change).setCreatedAt(Instant.now()).build();
   }
 
   private InboundMessage whatsApp(String conversation, String messageId, String text) {
