@@ -1,0 +1,88 @@
+package dev.parley.ingress.conversation;
+
+import dev.parley.events.ChangeStage;
+import dev.parley.events.ChangeStatus;
+import dev.parley.events.ConversationCommand;
+import dev.parley.events.ConversationStatus;
+import dev.parley.events.SalesStage;
+import dev.parley.events.SetCustomerName;
+import dev.parley.ingress.security.Caller;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.Topics;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code PATCH /ai/conversations/{id}}: changes to status, sales stage or customer name travel as
+ * command events to context-service, the single writer of conversation state, which applies them
+ * or refuses them with an error event (for example a sales-stage move the state machine does not
+ * allow). The answer is 202 with the command ids: the change is requested, not yet applied.
+ */
+@RestController
+@Validated
+class ConversationController {
+
+  record Accepted(String conversationId, List<String> commandIds) {
+  }
+
+  private final KafkaTemplate<String, SpecificRecord> kafka;
+
+  ConversationController(KafkaTemplate<String, SpecificRecord> kafka) {
+    this.kafka = kafka;
+  }
+
+  @PatchMapping(path = "/ai/conversations/{conversationId}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Mono<ResponseEntity<Accepted>> patch(@AuthenticationPrincipal Jwt jwt,
+      @PathVariable @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "conversationId must be 1 to 128 letters, digits or . _ : -")
+      String conversationId,
+      @Valid @RequestBody ConversationPatch patch) {
+    Caller caller = Caller.of(jwt);
+    List<Object> changes = new ArrayList<>();
+    if (patch.status() != null) {
+      changes.add(new ChangeStatus(ConversationStatus.valueOf(patch.status().toUpperCase(Locale.ROOT))));
+    }
+    if (patch.stage() != null) {
+      changes.add(new ChangeStage(SalesStage.valueOf(patch.stage().toUpperCase(Locale.ROOT))));
+    }
+    if (patch.customerName() != null) {
+      changes.add(new SetCustomerName(patch.customerName().strip()));
+    }
+    String key = Keys.of(caller.tenantId(), conversationId);
+    return Flux.fromIterable(changes)
+        .map(change -> ConversationCommand.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setTenantId(caller.tenantId())
+            .setConversationId(conversationId)
+            .setRequestedBy(caller.userId())
+            .setChange(change)
+            .setCreatedAt(Instant.now())
+            .build())
+        // One at a time, in order: they land on one partition and are applied in this order.
+        .concatMap(command -> Mono.fromFuture(() -> kafka.send(Topics.CONVERSATION_COMMANDS.name(), key, command))
+            .thenReturn(command.getEventId())
+            .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                "the change could not be accepted right now; retry", e)))
+        .collectList()
+        .map(ids -> ResponseEntity.accepted().body(new Accepted(conversationId, ids)));
+  }
+}
