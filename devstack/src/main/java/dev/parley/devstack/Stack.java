@@ -43,8 +43,14 @@ public final class Stack implements AutoCloseable {
   public record Options(Path repoRoot, Path workDir, int ingressPort, Map<String, Map<String, String>> extraEnv) {
   }
 
+  /** How a service was started, so it can be started again. */
+  private record Launch(Path jar, Map<String, String> env, Path logs, int port) {
+  }
+
   private final KafkaBroker broker;
   private final List<JavaProcess> processes = new ArrayList<>();
+  private final Map<String, Launch> launches = new HashMap<>();
+  private final Map<String, JavaProcess> running = new HashMap<>();
   private final String jwtSecret = UUID.randomUUID() + "-" + UUID.randomUUID();
   private final DevTokens tokens = new DevTokens(jwtSecret);
   private final Map<String, Integer> ports = new HashMap<>();
@@ -68,6 +74,7 @@ public final class Stack implements AutoCloseable {
 
   private void boot(Options options) {
     Path logs = options.workDir().resolve("logs");
+    deleteRecursively(logs); // each run starts with fresh logs; a restarted service appends to its own
     createTopics();
 
     int registryPort = freePort();
@@ -91,12 +98,50 @@ public final class Stack implements AutoCloseable {
           "PARLEY_JWT_SECRET", jwtSecret,
           "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString()));
       env.putAll(options.extraEnv().getOrDefault(service, Map.of()));
-      JavaProcess process = JavaProcess.start(service, runnableJar(options.repoRoot(), service), List.of(), env, logs);
-      processes.add(process);
-      starting.add(CompletableFuture.supplyAsync(() ->
-          process.awaitHealthy(URI.create("http://127.0.0.1:" + port + "/actuator/health"), START_TIMEOUT)));
+      Launch launch = new Launch(runnableJar(options.repoRoot(), service), Map.copyOf(env), logs, port);
+      launches.put(service, launch);
+      JavaProcess process = launch(service, launch);
+      starting.add(CompletableFuture.supplyAsync(() -> awaitHealthy(process, launch)));
     }
     CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private JavaProcess launch(String service, Launch launch) {
+    JavaProcess process = JavaProcess.start(service, launch.jar(), List.of(), launch.env(), launch.logs());
+    processes.add(process);
+    running.put(service, process);
+    return process;
+  }
+
+  private static JavaProcess awaitHealthy(JavaProcess process, Launch launch) {
+    return process.awaitHealthy(URI.create("http://127.0.0.1:" + launch.port() + "/actuator/health"), START_TIMEOUT);
+  }
+
+  /**
+   * Stops a service and starts it again on the same port, as a deploy or a crash would. With
+   * {@code wipeState} its local state directory is deleted first, so a Kafka Streams service must
+   * rebuild its stores from their changelog topics.
+   */
+  public void restart(String service, boolean wipeState) {
+    Launch launch = launches.get(service);
+    JavaProcess old = running.remove(service);
+    old.close();
+    processes.remove(old);
+    if (wipeState) {
+      deleteRecursively(Path.of(launch.env().get("PARLEY_STATE_DIR")));
+    }
+    awaitHealthy(launch(service, launch), launch);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void createTopics() {
@@ -158,5 +203,6 @@ public final class Stack implements AutoCloseable {
     java.util.Collections.reverse(reversed);
     reversed.stream().map(p -> CompletableFuture.runAsync(p::close)).toList().forEach(CompletableFuture::join);
     processes.clear();
+    running.clear();
   }
 }

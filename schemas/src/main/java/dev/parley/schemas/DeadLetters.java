@@ -4,7 +4,6 @@ import dev.parley.events.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
 /** Builds the dead letter every service writes when it gives up on a record. */
 public final class DeadLetters {
@@ -23,7 +22,9 @@ public final class DeadLetters {
       byte[] key, byte[] value, Throwable cause) {
     String reason = cause.getClass().getName() + ": " + cause.getMessage();
     return DeadLetter.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
+        // Derived from the record's position: giving up on the same record twice (a redelivery
+        // after a crash) yields the same dead-letter id, which consumers can recognise.
+        .setEventId(Keys.derivedId("dead-letter", service, topic, Integer.toString(partition), Long.toString(offset)))
         .setService(service)
         .setSourceTopic(topic)
         .setSourcePartition(partition)
