@@ -14,7 +14,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
@@ -29,6 +31,12 @@ class StreamsConfiguration {
   @Bean
   KafkaAdmin.NewTopics parleyTopics(@Value("${parley.kafka.replication-factor:1}") short replicationFactor) {
     return new KafkaAdmin.NewTopics(Topics.newTopics(replicationFactor));
+  }
+
+  /** Finds the instance that owns a key and reads the local stores (application.server in application.yml). */
+  @Bean
+  KafkaStreamsInteractiveQueryService interactiveQueries(StreamsBuilderFactoryBean factory) {
+    return new KafkaStreamsInteractiveQueryService(factory);
   }
 
   @Bean

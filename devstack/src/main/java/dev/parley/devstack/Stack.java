@@ -87,16 +87,19 @@ public final class Stack implements AutoCloseable {
     // Reference data first: llm-service reads the knowledge base before it answers anything.
     SampleData.load(broker.bootstrapServers(), registryUrl);
 
+    for (String service : SERVICES) {
+      ports.put(service, service.equals("ingress-service") && options.ingressPort() > 0 ? options.ingressPort() : freePort());
+    }
     List<CompletableFuture<JavaProcess>> starting = new ArrayList<>();
     for (String service : SERVICES) {
-      int port = service.equals("ingress-service") && options.ingressPort() > 0 ? options.ingressPort() : freePort();
-      ports.put(service, port);
+      int port = ports.get(service);
       Map<String, String> env = new HashMap<>(Map.of(
           "PORT", Integer.toString(port),
           "PARLEY_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
           "PARLEY_REGISTRY_URL", registryUrl,
           "PARLEY_JWT_SECRET", jwtSecret,
-          "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString()));
+          "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString(),
+          "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service")));
       env.putAll(options.extraEnv().getOrDefault(service, Map.of()));
       Launch launch = new Launch(runnableJar(options.repoRoot(), service), Map.copyOf(env), logs, port);
       launches.put(service, launch);

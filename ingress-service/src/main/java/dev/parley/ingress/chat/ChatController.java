@@ -16,7 +16,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -38,7 +37,6 @@ import reactor.core.publisher.Mono;
  * so one tenant can never publish into or follow another tenant's conversation.
  */
 @RestController
-@Validated
 class ChatController {
 
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);

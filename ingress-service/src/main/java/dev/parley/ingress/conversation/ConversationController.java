@@ -23,7 +23,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -39,7 +38,6 @@ import reactor.core.publisher.Mono;
  * allow). The answer is 202 with the command ids: the change is requested, not yet applied.
  */
 @RestController
-@Validated
 class ConversationController {
 
   record Accepted(String conversationId, List<String> commandIds) {

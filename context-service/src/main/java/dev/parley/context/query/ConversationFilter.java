@@ -1,0 +1,25 @@
+package dev.parley.context.query;
+
+import dev.parley.events.ConversationState;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Filters of the conversation list. Null means "any".
+ *
+ * @param status       ACTIVE, ESCALATED or CLOSED
+ * @param customer     part of the customer's name or CRM id, any case
+ * @param updatedSince only conversations changed at or after this instant
+ */
+record ConversationFilter(String status, String customer, Instant updatedSince) {
+
+  boolean matches(ConversationState state) {
+    return (status == null || state.getStatus().name().equalsIgnoreCase(status))
+        && (updatedSince == null || !state.getUpdatedAt().isBefore(updatedSince))
+        && (customer == null || contains(state.getCustomerName(), customer) || contains(state.getCustomerId(), customer));
+  }
+
+  private static boolean contains(String value, String part) {
+    return value != null && value.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.parley.context.query;
+
+import dev.parley.context.conversation.ConversationTopology;
+import dev.parley.events.ConversationState;
+import dev.parley.schemas.Keys;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the conversation store of this instance, and knows which instance owns a key. The
+ * controller forwards a request to the owning instance; a list is gathered from every instance.
+ */
+@Component
+class ConversationQueries {
+
+  private final KafkaStreamsInteractiveQueryService queries;
+  private final StreamsBuilderFactoryBean streams;
+
+  ConversationQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean streams) {
+    this.queries = queries;
+    this.streams = streams;
+  }
+
+  /** The instance that owns a conversation. */
+  HostInfo owner(String tenantId, String conversationId) {
+    return queries.getKafkaStreamsApplicationHostInfo(ConversationTopology.CONVERSATIONS_STORE,
+        Keys.of(tenantId, conversationId), Serdes.String().serializer());
+  }
+
+  boolean isSelf(HostInfo host) {
+    return queries.getCurrentKafkaStreamsApplicationHostInfo().equals(host);
+  }
+
+  /** Every instance of the application, this one included. */
+  List<HostInfo> instances() {
+    KafkaStreams kafkaStreams = streams.getKafkaStreams();
+    if (kafkaStreams == null) {
+      return List.of();
+    }
+    return kafkaStreams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).distinct().toList();
+  }
+
+  Optional<ConversationState> localOne(String tenantId, String conversationId) {
+    return Optional.ofNullable(store().get(Keys.of(tenantId, conversationId)));
+  }
+
+  /** This instance's conversations of a tenant that match, newest first. Keys start with the tenant: a prefix scan. */
+  List<ConversationState> localList(String tenantId, ConversationFilter filter) {
+    List<ConversationState> found = new ArrayList<>();
+    try (KeyValueIterator<String, ConversationState> all = store().prefixScan(Keys.of(tenantId, ""), new StringSerializer())) {
+      all.forEachRemaining(entry -> {
+        if (filter.matches(entry.value)) {
+          found.add(entry.value);
+        }
+      });
+    }
+    found.sort(NEWEST_FIRST);
+    return found;
+  }
+
+  static final Comparator<ConversationState> NEWEST_FIRST =
+      Comparator.comparing(ConversationState::getUpdatedAt).reversed().thenComparing(ConversationState::getConversationId);
+
+  private ReadOnlyKeyValueStore<String, ConversationState> store() {
+    return queries.retrieveQueryableStore(ConversationTopology.CONVERSATIONS_STORE, QueryableStoreTypes.keyValueStore());
+  }
+}

@@ -1,0 +1,96 @@
+package dev.parley.context.query;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.kafka.streams.state.HostInfo;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Interactive queries over the conversation store, for ingress-service (the public edge) to call.
+ * A conversation is read on the instance that owns its key, forwarding there when needed; a list
+ * gathers every instance's part ({@code scope=local} asks one instance for its own part only).
+ *
+ * <p>Internal API: it trusts the tenant in the path and must not be exposed publicly.
+ */
+@RestController
+class ConversationQueryController {
+
+  /** A page of conversations. */
+  record Page(List<ConversationView> items, int total, int offset, int limit) {
+  }
+
+  private final ConversationQueries queries;
+  private final WebClient http;
+
+  ConversationQueryController(ConversationQueries queries, WebClient.Builder http) {
+    this.queries = queries;
+    this.http = http.build();
+  }
+
+  @GetMapping("/internal/tenants/{tenantId}/conversations/{conversationId}")
+  Mono<ConversationView> one(@PathVariable String tenantId, @PathVariable String conversationId) {
+    return Mono.fromCallable(() -> queries.owner(tenantId, conversationId))
+        .subscribeOn(Schedulers.boundedElastic()) // store metadata and RocksDB reads block
+        .flatMap(owner -> queries.isSelf(owner)
+            ? Mono.fromCallable(() -> queries.localOne(tenantId, conversationId).map(s -> ConversationView.of(s, true)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(Mono::justOrEmpty)
+            : http.get().uri(base(owner) + "/internal/tenants/{t}/conversations/{c}", tenantId, conversationId)
+                .retrieve().bodyToMono(ConversationView.class)
+                .onErrorResume(org.springframework.web.reactive.function.client.WebClientResponseException.NotFound.class,
+                    e -> Mono.empty()))
+        .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no conversation " + conversationId)));
+  }
+
+  @GetMapping("/internal/tenants/{tenantId}/conversations")
+  Mono<Page> list(@PathVariable String tenantId,
+      @RequestParam(required = false) String status,
+      @RequestParam(required = false) String customer,
+      @RequestParam(required = false) Instant updatedSince,
+      @RequestParam(defaultValue = "0") int offset,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "all") String scope) {
+    if (offset < 0 || limit < 1 || limit > 200) {
+      return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "offset must be >= 0 and limit 1 to 200"));
+    }
+    ConversationFilter filter = new ConversationFilter(status, customer, updatedSince);
+    Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter).stream()
+        .map(s -> ConversationView.of(s, false)).toList()).subscribeOn(Schedulers.boundedElastic());
+    if ("local".equals(scope)) {
+      return local.map(views -> new Page(views, views.size(), 0, views.size()));
+    }
+    Flux<List<ConversationView>> parts = Flux.fromIterable(queries.instances())
+        .flatMap(host -> queries.isSelf(host) ? local : http.get()
+            .uri(base(host) + "/internal/tenants/{t}/conversations?scope=local"
+                + "&status={s}&customer={c}&updatedSince={u}", tenantId, nz(status), nz(customer),
+                updatedSince == null ? "" : updatedSince.toString())
+            .retrieve().bodyToMono(Page.class).map(Page::items));
+    return parts.switchIfEmpty(local).collectList().map(all -> {
+      List<ConversationView> merged = new ArrayList<>();
+      all.forEach(merged::addAll);
+      merged.sort(Comparator.comparing(ConversationView::updatedAt).reversed().thenComparing(ConversationView::conversationId));
+      List<ConversationView> page = merged.subList(Math.min(offset, merged.size()), Math.min(offset + limit, merged.size()));
+      return new Page(List.copyOf(page), merged.size(), offset, limit);
+    });
+  }
+
+  private static String base(HostInfo host) {
+    return "http://" + host.host() + ":" + host.port();
+  }
+
+  private static String nz(String value) {
+    return value == null ? "" : value;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.parley.context.query;
+
+import dev.parley.events.ConversationState;
+import java.time.Instant;
+import java.util.List;
+
+/** A conversation as the query API shows it. */
+public record ConversationView(
+    String conversationId,
+    String tenantId,
+    String userId,
+    String customerId,
+    String customerName,
+    String dealId,
+    String status,
+    String stage,
+    String lastIntent,
+    int turnCount,
+    int replyCount,
+    Instant createdAt,
+    Instant updatedAt,
+    List<Message> messages) {
+
+  /** One message of the conversation. */
+  public record Message(String eventId, String role, String text, Instant at) {
+  }
+
+  static ConversationView of(ConversationState state, boolean withMessages) {
+    return new ConversationView(
+        state.getConversationId(),
+        state.getTenantId(),
+        state.getUserId(),
+        state.getCustomerId(),
+        state.getCustomerName(),
+        state.getDealId(),
+        state.getStatus().name(),
+        state.getStage().name(),
+        state.getLastIntent() == null ? null : state.getLastIntent().getName(),
+        state.getTurnCount(),
+        state.getReplyCount(),
+        state.getCreatedAt(),
+        state.getUpdatedAt(),
+        withMessages ? state.getRecentMessages().stream()
+            .map(m -> new Message(m.getEventId(), m.getRole().name(), m.getText(), m.getAt())).toList() : null);
+  }
+}
