@@ -136,6 +136,35 @@ public final class Stack implements AutoCloseable {
     awaitHealthy(launch(service, launch), launch);
   }
 
+  /**
+   * Starts one more instance of a service (same application and group, its own port and state
+   * directory), as a scale-out would. Returns its base URL; {@link #stopInstance} or closing the
+   * stack stops it.
+   */
+  public URI startInstance(String service, String instanceName) {
+    Launch first = launches.get(service);
+    int port = freePort();
+    Map<String, String> env = new HashMap<>(first.env());
+    env.put("PORT", Integer.toString(port));
+    env.put("PARLEY_STATE_DIR", first.env().get("PARLEY_STATE_DIR") + "-" + instanceName);
+    Launch launch = new Launch(first.jar(), Map.copyOf(env), first.logs(), port);
+    launches.put(instanceName, launch);
+    JavaProcess process = JavaProcess.start(instanceName, launch.jar(), List.of(), launch.env(), launch.logs());
+    processes.add(process);
+    running.put(instanceName, process);
+    awaitHealthy(process, launch);
+    return URI.create("http://localhost:" + port);
+  }
+
+  /** Stops an instance started with {@link #startInstance}. */
+  public void stopInstance(String instanceName) {
+    JavaProcess process = running.remove(instanceName);
+    if (process != null) {
+      process.close();
+      processes.remove(process);
+    }
+  }
+
   private static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;

@@ -13,6 +13,11 @@ import java.util.Locale;
  */
 record ConversationFilter(String status, String customer, Instant updatedSince) {
 
+  ConversationFilter {
+    status = status == null || status.isBlank() ? null : status;
+    customer = customer == null || customer.isBlank() ? null : customer;
+  }
+
   boolean matches(ConversationState state) {
     return (status == null || state.getStatus().name().equalsIgnoreCase(status))
         && (updatedSince == null || !state.getUpdatedAt().isBefore(updatedSince))

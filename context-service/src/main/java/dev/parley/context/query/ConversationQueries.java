@@ -34,6 +34,12 @@ class ConversationQueries {
     this.streams = streams;
   }
 
+  /** False while this instance is starting or rebalancing: its stores may be incomplete. */
+  boolean ready() {
+    KafkaStreams kafkaStreams = streams.getKafkaStreams();
+    return kafkaStreams != null && kafkaStreams.state() == KafkaStreams.State.RUNNING;
+  }
+
   /** The instance that owns a conversation. */
   HostInfo owner(String tenantId, String conversationId) {
     return queries.getKafkaStreamsApplicationHostInfo(ConversationTopology.CONVERSATIONS_STORE,

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -41,7 +43,7 @@ class ConversationQueryController {
 
   @GetMapping("/internal/tenants/{tenantId}/conversations/{conversationId}")
   Mono<ConversationView> one(@PathVariable String tenantId, @PathVariable String conversationId) {
-    return Mono.fromCallable(() -> queries.owner(tenantId, conversationId))
+    return whenReady(Mono.fromCallable(() -> queries.owner(tenantId, conversationId)))
         .subscribeOn(Schedulers.boundedElastic()) // store metadata and RocksDB reads block
         .flatMap(owner -> queries.isSelf(owner)
             ? Mono.fromCallable(() -> queries.localOne(tenantId, conversationId).map(s -> ConversationView.of(s, true)))
@@ -69,13 +71,16 @@ class ConversationQueryController {
     Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter).stream()
         .map(s -> ConversationView.of(s, false)).toList()).subscribeOn(Schedulers.boundedElastic());
     if ("local".equals(scope)) {
-      return local.map(views -> new Page(views, views.size(), 0, views.size()));
+      return whenReady(local.map(views -> new Page(views, views.size(), 0, views.size())));
     }
     Flux<List<ConversationView>> parts = Flux.fromIterable(queries.instances())
         .flatMap(host -> queries.isSelf(host) ? local : http.get()
-            .uri(base(host) + "/internal/tenants/{t}/conversations?scope=local"
-                + "&status={s}&customer={c}&updatedSince={u}", tenantId, nz(status), nz(customer),
-                updatedSince == null ? "" : updatedSince.toString())
+            .uri(UriComponentsBuilder.fromUriString(base(host)).path("/internal/tenants/{t}/conversations")
+                .queryParam("scope", "local")
+                .queryParamIfPresent("status", Optional.ofNullable(status))
+                .queryParamIfPresent("customer", Optional.ofNullable(customer))
+                .queryParamIfPresent("updatedSince", Optional.ofNullable(updatedSince))
+                .encode().buildAndExpand(tenantId).toUri())
             .retrieve().bodyToMono(Page.class).map(Page::items));
     return parts.switchIfEmpty(local).collectList().map(all -> {
       List<ConversationView> merged = new ArrayList<>();
@@ -86,11 +91,14 @@ class ConversationQueryController {
     });
   }
 
+  /** A store read during a rebalance could miss keys: answer 503 (retry) rather than a wrong 404 or a short list. */
+  private <T> Mono<T> whenReady(Mono<T> query) {
+    return Mono.defer(() -> queries.ready() ? query : Mono.error(new ResponseStatusException(
+        HttpStatus.SERVICE_UNAVAILABLE, "conversation store is rebalancing; retry shortly")));
+  }
+
   private static String base(HostInfo host) {
     return "http://" + host.host() + ":" + host.port();
   }
 
-  private static String nz(String value) {
-    return value == null ? "" : value;
-  }
 }

@@ -1,0 +1,85 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.devstack.SampleData;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With two context-service instances, each owns part of the conversations; a query sent to either
+ * instance reaches the one that owns the key, and a list gathers both parts.
+ */
+class ContextScaleOutIT {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String SECOND = "context-service-2";
+  private static URI first;
+  private static URI second;
+
+  @BeforeAll
+  static void startSecondInstance() {
+    var stack = Pipeline.stack();
+    first = stack.serviceUrl("context-service");
+    second = stack.startInstance("context-service", SECOND);
+  }
+
+  @AfterAll
+  static void stopSecondInstance() {
+    Pipeline.stack().stopInstance(SECOND);
+  }
+
+  @Test
+  void shouldAnswerQueryForKeyOwnedByOtherInstanceAndGatherListsFromBoth() throws Exception {
+    var stack = Pipeline.stack();
+    var client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "e2e-user", Duration.ofHours(1)));
+    String marker = "scale-" + UUID.randomUUID();
+    List<String> conversations = new ArrayList<>();
+    for (int i = 0; i < 8; i++) { // 8 conversations over 6 partitions split between two instances
+      String id = marker + "-" + i;
+      conversations.add(id);
+      assertThat(client.chat("{\"message\":\"hello\",\"conversationId\":\"" + id + "\",\"customerId\":\"" + marker + "\"}").status())
+          .isEqualTo(200);
+    }
+
+    for (String id : conversations) {
+      for (URI instance : List.of(first, second)) {
+        var response = get(instance, "/internal/tenants/" + SampleData.TENANT + "/conversations/" + id);
+        assertThat(response.statusCode()).as(id + " via " + instance).isEqualTo(200);
+        assertThat(Client.JSON.readTree(response.body()).get("conversationId").asString()).isEqualTo(id);
+      }
+    }
+    // Once the group has settled, every conversation is in exactly one instance's local part.
+    int localFirst = 0;
+    int localSecond = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && localFirst + localSecond != 8) {
+      Thread.sleep(200);
+      localFirst = Client.JSON.readTree(get(first, list(marker) + "&scope=local").body()).get("total").asInt();
+      localSecond = Client.JSON.readTree(get(second, list(marker) + "&scope=local").body()).get("total").asInt();
+    }
+    assertThat(localFirst + localSecond).as("conversations owned by the two instances").isEqualTo(8);
+    assertThat(localFirst).as("each instance owns some").isPositive();
+    assertThat(localSecond).as("each instance owns some").isPositive();
+    for (URI instance : List.of(first, second)) {
+      assertThat(Client.JSON.readTree(get(instance, list(marker)).body()).get("total").asInt()).isEqualTo(8);
+    }
+  }
+
+  private static String list(String customer) {
+    return "/internal/tenants/" + SampleData.TENANT + "/conversations?limit=50&customer=" + customer;
+  }
+
+  private static HttpResponse<String> get(URI instance, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(instance.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
