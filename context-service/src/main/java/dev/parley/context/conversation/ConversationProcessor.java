@@ -1,6 +1,13 @@
 package dev.parley.context.conversation;
 
-import dev.parley.context.intent.IntentClassifier;
+import dev.parley.context.intelligence.Catalog;
+import dev.parley.context.intelligence.LanguageDetector;
+import dev.parley.context.intelligence.TurnAnalyzer;
+import dev.parley.events.TurnAnalysis;
+import dev.parley.reference.Product;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChangeStage;
 import dev.parley.events.ChangeStatus;
@@ -38,20 +45,39 @@ final class ConversationProcessor implements Processor<String, ConversationInput
 
   private final int keptMessages;
   private final int historyMessages;
-  private final IntentClassifier intents;
+  private final TurnAnalyzer analyzer;
   private ProcessorContext<String, ConversationUpdate> context;
   private KeyValueStore<String, ConversationState> store;
 
-  ConversationProcessor(int keptMessages, int historyMessages, IntentClassifier intents) {
+  private KeyValueStore<String, ValueAndTimestamp<Product>> inventory;
+
+  ConversationProcessor(int keptMessages, int historyMessages, TurnAnalyzer analyzer) {
     this.keptMessages = keptMessages;
     this.historyMessages = historyMessages;
-    this.intents = intents;
+    this.analyzer = analyzer;
   }
 
   @Override
   public void init(ProcessorContext<String, ConversationUpdate> context) {
     this.context = context;
     this.store = context.getStateStore(ConversationTopology.CONVERSATIONS_STORE);
+    this.inventory = context.getStateStore(ConversationTopology.INVENTORY_STORE);
+  }
+
+  /** The tenant's products and places, from the inventory global table (keys start with the tenant). */
+  private Catalog catalog(String tenantId) {
+    List<String> products = new ArrayList<>();
+    java.util.Set<String> places = new java.util.LinkedHashSet<>();
+    try (var items = inventory.prefixScan(Keys.of(tenantId, ""), new StringSerializer())) {
+      items.forEachRemaining(item -> {
+        Product product = item.value.value();
+        products.add(product.getName());
+        if (product.getLocation() != null) {
+          places.add(product.getLocation());
+        }
+      });
+    }
+    return new Catalog(products, List.copyOf(places));
   }
 
   @Override
@@ -91,7 +117,9 @@ final class ConversationProcessor implements Processor<String, ConversationInput
           .build();
     }
     List<ConversationMessage> before = state.getRecentMessages();
-    Intent intent = intents.classify(turn.getText());
+    TurnAnalyzer.Reading reading = analyzer.read(turn.getText(), catalog(turn.getTenantId()));
+    Intent intent = reading.intent();
+    TurnAnalysis analysis = reading.analysis();
     EnrichedTurn enriched = EnrichedTurn.newBuilder()
         .setEventId(turn.getEventId())
         .setTenantId(turn.getTenantId())
@@ -99,6 +127,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setTurn(turn)
         .setHistory(List.copyOf(before.subList(Math.max(0, before.size() - historyMessages), before.size())))
         .setIntent(intent)
+        .setAnalysis(analysis)
         .setCustomer(input.customer())
         .setDeal(input.deal())
         .setCreatedAt(now)
@@ -109,9 +138,37 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setRecentMessages(append(before, new ConversationMessage(turn.getEventId(), Role.USER, turn.getText(), turn.getFirstReceivedAt())))
         .setTurnCount(state.getTurnCount() + 1)
         .setLastIntent(intent)
+        .setLanguage(LanguageDetector.UNDETERMINED.equals(analysis.getLanguage()) ? state.getLanguage() : analysis.getLanguage())
+        .setIntentsSeen(state.getIntentsSeen().contains(intent.getName()) ? state.getIntentsSeen()
+            : appendBounded(state.getIntentsSeen(), intent.getName(), 50))
+        .setSentimentHistory(appendBounded(state.getSentimentHistory(), analysis.getSentiment(), 10))
+        .setFrustration(frustration(state.getFrustration(), analysis))
+        .setObjectionCount(state.getObjectionCount() + ("objection".equals(intent.getName()) ? 1 : 0))
+        .setEntitiesSeen(entitiesSeen(state.getEntitiesSeen(), analysis))
         .setUpdatedAt(now)
         .build();
     return new ConversationUpdate(next, enriched, null);
+  }
+
+  /**
+   * The conversation's frustration: the turn's own, raised by one for each negative turn in a row
+   * (annoyance builds up), and halved by a turn that is not negative (it calms down).
+   */
+  static int frustration(int previous, TurnAnalysis turn) {
+    int carried = turn.getSentiment() < 0 ? Math.min(10, previous + 1) : previous / 2;
+    return Math.max(turn.getFrustration(), carried);
+  }
+
+  private static Map<String, String> entitiesSeen(Map<String, String> seen, TurnAnalysis turn) {
+    Map<String, String> next = new java.util.TreeMap<>(seen);
+    turn.getEntities().forEach(entity -> next.put(entity.getType(), entity.getValue()));
+    return next;
+  }
+
+  private static <T> List<T> appendBounded(List<T> list, T item, int max) {
+    List<T> next = new ArrayList<>(list);
+    next.add(item);
+    return List.copyOf(next.subList(Math.max(0, next.size() - max), next.size()));
   }
 
   private ConversationUpdate onReply(ConversationState state, AssistantReply reply, Instant now) {

@@ -1,12 +1,13 @@
 package dev.parley.context.conversation;
 
-import dev.parley.context.intent.IntentClassifier;
+import dev.parley.context.intelligence.TurnAnalyzer;
 import dev.parley.events.ConversationState;
 import dev.parley.events.CustomerContext;
 import dev.parley.events.DealContext;
 import dev.parley.events.UserTurn;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
+import dev.parley.reference.Product;
 import dev.parley.schemas.ValueSerdes;
 import dev.parley.state.PendingTurn;
 import dev.parley.schemas.Keys;
@@ -50,6 +51,7 @@ public final class ConversationTopology {
   public static final String CONVERSATIONS_STORE = "conversations";
   public static final String CUSTOMERS_STORE = "ref-customers";
   public static final String DEALS_STORE = "ref-deals";
+  public static final String INVENTORY_STORE = "ref-inventory";
 
   /**
    * Settings of the topology.
@@ -98,6 +100,12 @@ public final class ConversationTopology {
         Materialized.<String, Deal, KeyValueStore<Bytes, byte[]>>as(DEALS_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.DEALS)));
 
+    // The tenant's products and places, which entity extraction matches turns against.
+    builder.globalTable(Topics.INVENTORY.name(),
+        Consumed.with(Serdes.String(), serdes.valueSerde(Topics.INVENTORY)).withName("inventory"),
+        Materialized.<String, Product, KeyValueStore<Bytes, byte[]>>as(INVENTORY_STORE)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.INVENTORY)));
+
     // Drop repeated message ids, combine bursts into turns, and publish the turns for audit and replay.
     KStream<String, UserTurn> turns = stream(builder, Topics.INBOUND_MESSAGES, serdes)
         .process(() -> new TurnAssembler(settings.dedupWindow(), settings.debounce(), settings.debounceTick()),
@@ -124,7 +132,7 @@ public final class ConversationTopology {
     KStream<String, ConversationUpdate> updates = turnInputs
         .merge(replyInputs, Named.as("conversation-inputs"))
         .merge(commandInputs, Named.as("conversation-commands"))
-        .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new IntentClassifier()),
+        .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new TurnAnalyzer()),
             Named.as("conversation"), CONVERSATIONS_STORE);
 
     updates.filter((key, update) -> update.state() != null, Named.as("changes-only"))

@@ -21,6 +21,7 @@ import dev.parley.events.Role;
 import dev.parley.events.TokenUsage;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
+import dev.parley.reference.Product;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.RegistryFreeSerdes;
 import dev.parley.schemas.Topic;
@@ -74,6 +75,38 @@ class ConversationTopologyTest {
     input(Topics.DEALS).pipeInput(Keys.of(TENANT, "d-1"), Deal.newBuilder()
         .setTenantId(TENANT).setDealId("d-1").setCustomerId("c-1").setStage("negotiation")
         .setVehicle("2024 Toyota RAV4 XLE").setPrice(new BigDecimal("32500.00")).setUpdatedAt(Instant.now()).build());
+  }
+
+  @Test
+  void shouldAnalyseTurnAgainstTenantInventoryAndRememberWhatWasSaid() {
+    input(Topics.INVENTORY).pipeInput(Keys.of(TENANT, "v-1"), Product.newBuilder().setTenantId(TENANT).setProductId("v-1")
+        .setName("2024 Toyota RAV4 XLE").setPrice(new BigDecimal("32500.00")).setStock(3).setLocation("Main lot")
+        .setUpdatedAt(Instant.now()).build());
+    String key = Keys.of(TENANT, "conv-1");
+
+    inbound.pipeInput(key, message("conv-1", "m-1", "Is the rav 4 available? I can put $3,000 down and I live in Texas", null, null));
+
+    EnrichedTurn turn = enriched.readValue();
+    assertThat(turn.getAnalysis().getLanguage()).isEqualTo("en");
+    assertThat(turn.getAnalysis().getEntities()).extracting(e -> e.getType() + "=" + e.getValue())
+        .contains("product=2024 Toyota RAV4 XLE", "down_payment=3000", "us_state=TX");
+    ConversationState state = store().get(key);
+    assertThat(state.getEntitiesSeen()).containsEntry("down_payment", "3000").containsEntry("us_state", "TX");
+    assertThat(state.getLanguage()).isEqualTo("en");
+  }
+
+  @Test
+  void shouldBuildUpFrustrationOverNegativeTurnsAndCountObjections() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "That's too expensive, I found a better deal elsewhere", null, null));
+    inbound.pipeInput(key, message("conv-1", "m-2", "This is terrible, still waiting for a real answer!!", null, null));
+    inbound.pipeInput(key, message("conv-1", "m-3", "Ridiculous. I want to speak to a manager", null, null));
+
+    ConversationState state = store().get(key);
+    assertThat(state.getObjectionCount()).isEqualTo(1);
+    assertThat(state.getSentimentHistory()).hasSize(3).allMatch(score -> score < 0);
+    assertThat(state.getFrustration()).isGreaterThanOrEqualTo(7);
+    assertThat(state.getIntentsSeen()).containsExactly("objection", "other", "escalation_request");
   }
 
   @AfterEach
