@@ -2,6 +2,7 @@ package dev.parley.context.conversation;
 
 import dev.parley.context.intelligence.Catalog;
 import dev.parley.context.intelligence.LanguageDetector;
+import dev.parley.context.intelligence.Suggestions;
 import dev.parley.context.intelligence.TurnAnalyzer;
 import dev.parley.events.TurnAnalysis;
 import dev.parley.reference.Product;
@@ -66,18 +67,9 @@ final class ConversationProcessor implements Processor<String, ConversationInput
 
   /** The tenant's products and places, from the inventory global table (keys start with the tenant). */
   private Catalog catalog(String tenantId) {
-    List<String> products = new ArrayList<>();
-    java.util.Set<String> places = new java.util.LinkedHashSet<>();
     try (var items = inventory.prefixScan(Keys.of(tenantId, ""), new StringSerializer())) {
-      items.forEachRemaining(item -> {
-        Product product = item.value.value();
-        products.add(product.getName());
-        if (product.getLocation() != null) {
-          places.add(product.getLocation());
-        }
-      });
+      return Catalog.of(items);
     }
-    return new Catalog(products, List.copyOf(places));
   }
 
   @Override
@@ -128,6 +120,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setHistory(List.copyOf(before.subList(Math.max(0, before.size() - historyMessages), before.size())))
         .setIntent(intent)
         .setAnalysis(analysis)
+        .setSuggestedActions(Suggestions.forIntent(intent.getName()).actions())
+        .setFollowUpQuestions(Suggestions.forIntent(intent.getName()).questions())
         .setCustomer(input.customer())
         .setDeal(input.deal())
         .setCreatedAt(now)

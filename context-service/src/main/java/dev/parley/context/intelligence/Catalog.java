@@ -1,6 +1,13 @@
 package dev.parley.context.intelligence;
 
+import dev.parley.reference.Product;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * What a tenant sells and where: entity extraction matches product names and places against it,
@@ -12,4 +19,18 @@ import java.util.List;
 public record Catalog(List<String> products, List<String> places) {
 
   public static final Catalog EMPTY = new Catalog(List.of(), List.of());
+
+  /** A tenant's catalogue from its rows of the inventory table: product names, and their locations as places. */
+  public static Catalog of(Iterator<KeyValue<String, ValueAndTimestamp<Product>>> inventory) {
+    List<String> products = new ArrayList<>();
+    Set<String> places = new LinkedHashSet<>();
+    inventory.forEachRemaining(item -> {
+      Product product = item.value.value();
+      products.add(product.getName());
+      if (product.getLocation() != null) {
+        places.add(product.getLocation());
+      }
+    });
+    return new Catalog(List.copyOf(products), List.copyOf(places));
+  }
 }

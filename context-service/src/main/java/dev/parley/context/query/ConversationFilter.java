@@ -9,17 +9,20 @@ import java.util.Locale;
  *
  * @param status       ACTIVE, ESCALATED or CLOSED
  * @param customer     part of the customer's name or CRM id, any case
+ * @param language     ISO 639-1 code of the conversation's language
  * @param updatedSince only conversations changed at or after this instant
  */
-record ConversationFilter(String status, String customer, Instant updatedSince) {
+record ConversationFilter(String status, String customer, String language, Instant updatedSince) {
 
   ConversationFilter {
     status = status == null || status.isBlank() ? null : status;
     customer = customer == null || customer.isBlank() ? null : customer;
+    language = language == null || language.isBlank() ? null : language;
   }
 
   boolean matches(ConversationState state) {
     return (status == null || state.getStatus().name().equalsIgnoreCase(status))
+        && (language == null || language.equalsIgnoreCase(state.getLanguage()))
         && (updatedSince == null || !state.getUpdatedAt().isBefore(updatedSince))
         && (customer == null || contains(state.getCustomerName(), customer) || contains(state.getCustomerId(), customer));
   }

@@ -60,6 +60,7 @@ class ConversationQueryController {
   Mono<Page> list(@PathVariable String tenantId,
       @RequestParam(required = false) String status,
       @RequestParam(required = false) String customer,
+      @RequestParam(required = false) String language,
       @RequestParam(required = false) Instant updatedSince,
       @RequestParam(defaultValue = "0") int offset,
       @RequestParam(defaultValue = "20") int limit,
@@ -67,7 +68,7 @@ class ConversationQueryController {
     if (offset < 0 || limit < 1 || limit > 200) {
       return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "offset must be >= 0 and limit 1 to 200"));
     }
-    ConversationFilter filter = new ConversationFilter(status, customer, updatedSince);
+    ConversationFilter filter = new ConversationFilter(status, customer, language, updatedSince);
     Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter).stream()
         .map(s -> ConversationView.of(s, false)).toList()).subscribeOn(Schedulers.boundedElastic());
     if ("local".equals(scope)) {
@@ -79,6 +80,7 @@ class ConversationQueryController {
                 .queryParam("scope", "local")
                 .queryParamIfPresent("status", Optional.ofNullable(status))
                 .queryParamIfPresent("customer", Optional.ofNullable(customer))
+                .queryParamIfPresent("language", Optional.ofNullable(language))
                 .queryParamIfPresent("updatedSince", Optional.ofNullable(updatedSince))
                 .encode().buildAndExpand(tenantId).toUri())
             .retrieve().bodyToMono(Page.class).map(Page::items));

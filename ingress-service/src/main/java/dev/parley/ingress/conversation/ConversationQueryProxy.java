@@ -39,6 +39,7 @@ class ConversationQueryProxy {
       @RequestParam(required = false) @Pattern(regexp = "(?i)ACTIVE|ESCALATED|CLOSED",
           message = "status must be ACTIVE, ESCALATED or CLOSED") String status,
       @RequestParam(required = false) String customer,
+      @RequestParam(required = false) @Pattern(regexp = "[a-z]{2}", message = "language must be a two-letter code") String language,
       @RequestParam(required = false) Instant updatedSince,
       @RequestParam(defaultValue = "0") @Min(value = 0, message = "offset must be 0 or more") int offset,
       @RequestParam(defaultValue = "20") @Min(value = 1, message = "limit must be 1 to 200")
@@ -48,6 +49,7 @@ class ConversationQueryProxy {
         .uri(uri -> uri.path("/internal/tenants/{tenant}/conversations")
             .queryParamIfPresent("status", java.util.Optional.ofNullable(status))
             .queryParamIfPresent("customer", java.util.Optional.ofNullable(customer))
+            .queryParamIfPresent("language", java.util.Optional.ofNullable(language))
             .queryParamIfPresent("updatedSince", java.util.Optional.ofNullable(updatedSince))
             .queryParam("offset", offset).queryParam("limit", limit)
             .build(caller.tenantId()))

@@ -93,12 +93,11 @@ class TurnResponder {
     AssistantReply.Builder reply;
     try {
       ChatResponse response = generate(turn, found, batcher);
-      var suggestions = FollowUps.forIntent(turn.getIntent().getName());
       reply = AssistantReply.newBuilder()
           .setText(response.aiMessage().text())
           .setStatus(ReplyStatus.ANSWERED)
-          .setSuggestedActions(suggestions.actions())
-          .setFollowUpQuestions(suggestions.questions())
+          .setSuggestedActions(turn.getSuggestedActions())
+          .setFollowUpQuestions(turn.getFollowUpQuestions())
           .setSources(sources(found))
           .setUsage(usage(response));
     } catch (Exception e) {
