@@ -75,6 +75,9 @@ public final class Stack implements AutoCloseable {
   private void boot(Options options) {
     Path logs = options.workDir().resolve("logs");
     deleteRecursively(logs); // each run starts with fresh logs; a restarted service appends to its own
+    // Local state belongs to the broker it was built from: a new broker means new changelogs, and
+    // stale stores whose checkpoints happen to fit them would be trusted as current.
+    deleteRecursively(options.workDir().resolve("state"));
     createTopics();
 
     int registryPort = freePort();

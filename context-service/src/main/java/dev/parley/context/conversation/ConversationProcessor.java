@@ -11,6 +11,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChangeStage;
+import dev.parley.events.Escalate;
+import dev.parley.events.EscalationInfo;
+import dev.parley.events.FeedbackInfo;
+import dev.parley.events.RecordFeedback;
 import dev.parley.events.ChangeStatus;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.ConversationError;
@@ -202,6 +206,27 @@ final class ConversationProcessor implements Processor<String, ConversationInput
       next.setStatus(status.getStatus());
     } else if (change instanceof SetCustomerName name) {
       next.setCustomerName(name.getName());
+    } else if (change instanceof Escalate escalate) {
+      if (state.getStatus() == ConversationStatus.CLOSED) {
+        return refuse(command, "CONVERSATION_CLOSED", "a closed conversation cannot be escalated", now);
+      }
+      next.setStatus(ConversationStatus.ESCALATED).setEscalation(EscalationInfo.newBuilder()
+          .setTicketId(escalate.getTicketId())
+          .setReason(escalate.getReason())
+          .setPriority(escalate.getPriority())
+          .setCategory(escalate.getCategory())
+          .setDepartment(escalate.getDepartment())
+          .setRequestedBy(command.getRequestedBy())
+          .setAt(now)
+          .build());
+    } else if (change instanceof RecordFeedback feedback) {
+      next.setFeedback(appendBounded(state.getFeedback(), FeedbackInfo.newBuilder()
+          .setRating(feedback.getRating())
+          .setPositive(feedback.getPositive())
+          .setComment(feedback.getComment())
+          .setCategories(feedback.getCategories())
+          .setAt(now)
+          .build(), 20));
     }
     return ConversationUpdate.changed(next.build());
   }

@@ -20,11 +20,19 @@ public record ConversationView(
     int objectionCount,
     List<String> intentsSeen,
     java.util.Map<String, String> entitiesSeen,
+    Escalation escalation,
+    Double averageRating,
+    int feedbackCount,
     int turnCount,
     int replyCount,
     Instant createdAt,
     Instant updatedAt,
     List<Message> messages) {
+
+  /** The open or last escalation. */
+  public record Escalation(String ticketId, String reason, String priority, String category, String department,
+      Instant at) {
+  }
 
   /** One message of the conversation. */
   public record Message(String eventId, String role, String text, Instant at) {
@@ -46,6 +54,12 @@ public record ConversationView(
         state.getObjectionCount(),
         state.getIntentsSeen(),
         state.getEntitiesSeen(),
+        state.getEscalation() == null ? null : new Escalation(state.getEscalation().getTicketId(),
+            state.getEscalation().getReason(), state.getEscalation().getPriority(), state.getEscalation().getCategory(),
+            state.getEscalation().getDepartment(), state.getEscalation().getAt()),
+        state.getFeedback().isEmpty() ? null
+            : state.getFeedback().stream().mapToInt(f -> f.getRating()).average().orElse(0),
+        state.getFeedback().size(),
         state.getTurnCount(),
         state.getReplyCount(),
         state.getCreatedAt(),

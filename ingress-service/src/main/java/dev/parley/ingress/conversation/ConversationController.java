@@ -2,32 +2,23 @@ package dev.parley.ingress.conversation;
 
 import dev.parley.events.ChangeStage;
 import dev.parley.events.ChangeStatus;
-import dev.parley.events.ConversationCommand;
 import dev.parley.events.ConversationStatus;
 import dev.parley.events.SalesStage;
 import dev.parley.events.SetCustomerName;
 import dev.parley.ingress.security.Caller;
-import dev.parley.schemas.Keys;
-import dev.parley.schemas.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,10 +34,10 @@ class ConversationController {
   record Accepted(String conversationId, List<String> commandIds) {
   }
 
-  private final KafkaTemplate<String, SpecificRecord> kafka;
+  private final ConversationCommands commands;
 
-  ConversationController(KafkaTemplate<String, SpecificRecord> kafka) {
-    this.kafka = kafka;
+  ConversationController(ConversationCommands commands) {
+    this.commands = commands;
   }
 
   @PatchMapping(path = "/ai/conversations/{conversationId}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -65,21 +56,9 @@ class ConversationController {
     if (patch.customerName() != null) {
       changes.add(new SetCustomerName(patch.customerName().strip()));
     }
-    String key = Keys.of(caller.tenantId(), conversationId);
+    // One at a time, in order: they land on one partition and are applied in this order.
     return Flux.fromIterable(changes)
-        .map(change -> ConversationCommand.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setTenantId(caller.tenantId())
-            .setConversationId(conversationId)
-            .setRequestedBy(caller.userId())
-            .setChange(change)
-            .setCreatedAt(Instant.now())
-            .build())
-        // One at a time, in order: they land on one partition and are applied in this order.
-        .concatMap(command -> Mono.fromFuture(() -> kafka.send(Topics.CONVERSATION_COMMANDS.name(), key, command))
-            .thenReturn(command.getEventId())
-            .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-                "the change could not be accepted right now; retry", e)))
+        .concatMap(change -> commands.send(caller, conversationId, change))
         .collectList()
         .map(ids -> ResponseEntity.accepted().body(new Accepted(conversationId, ids)));
   }

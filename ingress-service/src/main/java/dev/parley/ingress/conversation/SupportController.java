@@ -1,0 +1,127 @@
+package dev.parley.ingress.conversation;
+
+import dev.parley.events.Escalate;
+import dev.parley.events.RecordFeedback;
+import dev.parley.ingress.security.Caller;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Human escalation and customer feedback. Both are changes of the conversation, so both travel as
+ * commands to context-service: an escalation makes the conversation ESCALATED (the bot stops
+ * answering it), feedback is kept with the conversation.
+ */
+@RestController
+class SupportController {
+
+  private static final String ID = "[A-Za-z0-9._:-]{1,128}";
+  private static final String ID_RULE = "conversationId must be 1 to 128 letters, digits or . _ : -";
+
+  /** Department per escalation category; anything else goes to sales. */
+  static final Map<String, String> DEPARTMENTS = Map.of(
+      "billing", "finance",
+      "payment", "finance",
+      "financing", "finance",
+      "technical", "technical-support",
+      "complaint", "customer-care",
+      "service", "service-department",
+      "sales", "sales",
+      "pricing", "sales");
+
+  record EscalationRequest(
+      @NotBlank(message = "conversationId is required") @Pattern(regexp = ID, message = ID_RULE) String conversationId,
+      @NotBlank(message = "reason is required") @Size(max = 1000, message = "reason must be at most {max} characters") String reason,
+      @Pattern(regexp = "(?i)low|normal|high|urgent", message = "priority must be low, normal, high or urgent") String priority,
+      @Size(max = 64, message = "category must be at most {max} characters") String category) {
+  }
+
+  record EscalationTicket(String ticketId, String conversationId, String status, String priority, String category,
+      String department, int queuePosition) {
+  }
+
+  record FeedbackRequest(
+      @NotBlank(message = "conversationId is required") @Pattern(regexp = ID, message = ID_RULE) String conversationId,
+      @NotNull(message = "rating is required") @Min(value = 1, message = "rating must be 1 to 5")
+      @Max(value = 5, message = "rating must be 1 to 5") Integer rating,
+      Boolean positive,
+      @Size(max = 2000, message = "comment must be at most {max} characters") String comment,
+      @Size(max = 10, message = "at most {max} categories") List<@Size(max = 64) String> categories) {
+  }
+
+  record FeedbackRecorded(String feedbackId, String conversationId) {
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SupportController.class);
+
+  private final ConversationCommands commands;
+  private final WebClient context;
+
+  SupportController(ConversationCommands commands, WebClient.Builder http, @Value("${parley.context.url}") String contextUrl) {
+    this.commands = commands;
+    this.context = http.baseUrl(contextUrl).build();
+  }
+
+  /**
+   * The queue position is this escalation's place among the tenant's open escalations: those
+   * already open (other conversations with status ESCALATED) plus one.
+   */
+  @PostMapping(path = "/ai/escalate", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Mono<ResponseEntity<EscalationTicket>> escalate(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody EscalationRequest request) {
+    Caller caller = Caller.of(jwt);
+    String category = request.category() == null ? "sales" : request.category().toLowerCase(Locale.ROOT).strip();
+    String priority = request.priority() == null ? "normal" : request.priority().toLowerCase(Locale.ROOT);
+    String department = DEPARTMENTS.getOrDefault(category, "sales");
+    String ticketId = "ESC-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
+    return openEscalations(caller, request.conversationId())
+        .flatMap(open -> commands.send(caller, request.conversationId(),
+                new Escalate(ticketId, request.reason(), priority, category, department))
+            .thenReturn(ResponseEntity.accepted().body(new EscalationTicket(ticketId, request.conversationId(),
+                "ESCALATED", priority, category, department, open + 1))));
+  }
+
+  @PostMapping(path = "/ai/feedback", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Mono<ResponseEntity<FeedbackRecorded>> feedback(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody FeedbackRequest request) {
+    Caller caller = Caller.of(jwt);
+    boolean positive = request.positive() != null ? request.positive() : request.rating() >= 4;
+    return commands.send(caller, request.conversationId(), new RecordFeedback(request.rating(), positive,
+            request.comment(), request.categories() == null ? List.of() : request.categories()))
+        .map(id -> ResponseEntity.accepted().body(new FeedbackRecorded(id, request.conversationId())));
+  }
+
+  private Mono<Integer> openEscalations(Caller caller, String conversationId) {
+    return context.get().uri("/internal/tenants/{tenant}/conversations?status=ESCALATED&limit=200", caller.tenantId())
+        .retrieve().bodyToMono(JsonNode.class)
+        .map(page -> {
+          int others = 0;
+          for (JsonNode item : page.get("items")) {
+            others += item.get("conversationId").asString().equals(conversationId) ? 0 : 1;
+          }
+          return page.get("total").asInt() > 200 ? page.get("total").asInt() : others;
+        })
+        .onErrorResume(e -> {
+          // The queue position is advice; the escalation itself must not fail for it.
+          log.warn("could not count open escalations of tenant {}: {}", caller.tenantId(), e.toString());
+          return Mono.just(0);
+        });
+  }
+}
