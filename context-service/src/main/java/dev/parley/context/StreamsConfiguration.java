@@ -42,7 +42,7 @@ class StreamsConfiguration {
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
     // Before any record is written: the schemas this service writes, with their BACKWARD rule.
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS, Topics.CUSTOMER_PROFILES));
     return new AvroSerdes(registryUrl);
   }
 

@@ -2,6 +2,7 @@ package dev.parley.schemas;
 
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ConversationCommand;
+import dev.parley.events.CustomerProfile;
 import dev.parley.events.ConversationError;
 import dev.parley.events.ConversationState;
 import dev.parley.events.DeadLetter;
@@ -46,6 +47,9 @@ public final class Topics {
   /** The latest state of every conversation, for analytics and audit consumers. */
   public static final Topic<ConversationState> CONVERSATIONS = new Topic<>(
       "parley.conversations", ConversationState.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, true);
+  /** What Parley knows about each customer across conversations (latest per customer). */
+  public static final Topic<CustomerProfile> CUSTOMER_PROFILES = new Topic<>(
+      "parley.customer-profiles", CustomerProfile.class, "tenantId:customerKey", 3, true);
   /** Requested changes to conversations; context-service applies or refuses them. */
   public static final Topic<ConversationCommand> CONVERSATION_COMMANDS = new Topic<>(
       "parley.conversation-commands", ConversationCommand.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
@@ -66,7 +70,7 @@ public final class Topics {
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, DELIVERY_RECEIPTS,
-      CONVERSATIONS, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, INVENTORY, KNOWLEDGE_DOCUMENTS);
+      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** Every topic of the catalog as the admin client creates it. */
   public static org.apache.kafka.clients.admin.NewTopic[] newTopics(short replicationFactor) {

@@ -21,6 +21,7 @@ import dev.parley.events.ConversationError;
 import dev.parley.events.SetCustomerName;
 import dev.parley.schemas.Keys;
 import dev.parley.events.ConversationMessage;
+import dev.parley.events.CustomerProfile;
 import dev.parley.events.ConversationState;
 import dev.parley.events.ConversationStatus;
 import dev.parley.events.EnrichedTurn;
@@ -55,6 +56,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   private KeyValueStore<String, ConversationState> store;
 
   private KeyValueStore<String, ValueAndTimestamp<Product>> inventory;
+  private KeyValueStore<String, ValueAndTimestamp<CustomerProfile>> profiles;
 
   ConversationProcessor(int keptMessages, int historyMessages, TurnAnalyzer analyzer) {
     this.keptMessages = keptMessages;
@@ -67,6 +69,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     this.context = context;
     this.store = context.getStateStore(ConversationTopology.CONVERSATIONS_STORE);
     this.inventory = context.getStateStore(ConversationTopology.INVENTORY_STORE);
+    this.profiles = context.getStateStore(ConversationTopology.PROFILES_LOOKUP_STORE);
   }
 
   /** The tenant's products and places, from the inventory global table (keys start with the tenant). */
@@ -98,6 +101,10 @@ final class ConversationProcessor implements Processor<String, ConversationInput
 
   private ConversationUpdate onTurn(ConversationState state, ConversationInput.Turn input, Instant now) {
     UserTurn turn = input.turn();
+    if (turn.getCustomerId() == null && state != null && state.getCustomerId() != null) {
+      // The conversation already named its customer: this turn is theirs too.
+      turn = UserTurn.newBuilder(turn).setCustomerId(state.getCustomerId()).build();
+    }
     if (state == null) {
       state = ConversationState.newBuilder()
           .setTenantId(turn.getTenantId())
@@ -130,6 +137,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setDeal(input.deal())
         .setCreatedAt(now)
         .build();
+    ValueAndTimestamp<CustomerProfile> profile = profiles.get(ConversationTopology.profileKey(enriched));
+    enriched.setProfile(profile == null ? null : profile.value());
     ConversationState next = ConversationState.newBuilder(state)
         .setCustomerId(turn.getCustomerId() != null ? turn.getCustomerId() : state.getCustomerId())
         .setDealId(turn.getDealId() != null ? turn.getDealId() : state.getDealId())

@@ -1,6 +1,11 @@
 package dev.parley.context.conversation;
 
 import dev.parley.context.intelligence.TurnAnalyzer;
+import dev.parley.context.profile.ProfileProcessor;
+import dev.parley.events.CustomerProfile;
+import dev.parley.events.EnrichedTurn;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import dev.parley.events.ConversationState;
 import dev.parley.events.CustomerContext;
 import dev.parley.events.DealContext;
@@ -39,7 +44,8 @@ import org.apache.kafka.streams.state.Stores;
  * replies, conversation-commands ─▶ conversation (single writer of the conversation store)
  *                                  ├─▶ enriched-turns
  *                                  ├─▶ conversations (latest state, compacted)
- *                                  └─▶ conversation-errors (refused commands)
+ *                                  ├─▶ conversation-errors (refused commands)
+ *                                  └─▶ turns-by-customer ─▶ profile ─▶ customer-profiles ─▶ (global table)
  * </pre>
  *
  * Every store and stateful step has a fixed name so its changelog topic survives topology changes.
@@ -52,6 +58,8 @@ public final class ConversationTopology {
   public static final String CUSTOMERS_STORE = "ref-customers";
   public static final String DEALS_STORE = "ref-deals";
   public static final String INVENTORY_STORE = "ref-inventory";
+  public static final String PROFILES_LOOKUP_STORE = "ref-customer-profiles";
+  public static final String TURNS_BY_CUSTOMER = "turns-by-customer";
 
   /**
    * Settings of the topology.
@@ -100,6 +108,10 @@ public final class ConversationTopology {
         Materialized.<String, Deal, KeyValueStore<Bytes, byte[]>>as(DEALS_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.DEALS)));
 
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ProfileProcessor.STORE),
+        Serdes.String(), serdes.valueSerde(CustomerProfile.class)));
+
     // The tenant's products and places, which entity extraction matches turns against.
     builder.globalTable(Topics.INVENTORY.name(),
         Consumed.with(Serdes.String(), serdes.valueSerde(Topics.INVENTORY)).withName("inventory"),
@@ -141,6 +153,19 @@ public final class ConversationTopology {
     updates.filter((key, update) -> update.enrichedTurn() != null, Named.as("turns-only"))
         .mapValues(ConversationUpdate::enrichedTurn, Named.as("enriched"))
         .to(Topics.ENRICHED_TURNS.name(), produced(Topics.ENRICHED_TURNS, serdes, "enriched-turns-sink"));
+    // Profiles: every turn, re-keyed by customer (one repartition), folded into the customer's
+    // profile by its single writer, published compacted, and read back as a global table so the
+    // conversation processor can tell a returning customer what they looked at last time.
+    updates.filter((key, update) -> update.enrichedTurn() != null, Named.as("turns-for-profiles"))
+        .map((key, update) -> KeyValue.pair(profileKey(update.enrichedTurn()), update.enrichedTurn()), Named.as("by-customer"))
+        .repartition(Repartitioned.with(Serdes.String(), serdes.valueSerde(Topics.ENRICHED_TURNS)).withName(TURNS_BY_CUSTOMER))
+        .process(ProfileProcessor::new, Named.as("profile"), ProfileProcessor.STORE)
+        .to(Topics.CUSTOMER_PROFILES.name(), produced(Topics.CUSTOMER_PROFILES, serdes, "customer-profiles-sink"));
+    builder.globalTable(Topics.CUSTOMER_PROFILES.name(),
+        Consumed.with(Serdes.String(), serdes.valueSerde(Topics.CUSTOMER_PROFILES)).withName("customer-profiles"),
+        Materialized.<String, CustomerProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_LOOKUP_STORE)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.CUSTOMER_PROFILES)));
+
     updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
         .mapValues(ConversationUpdate::error, Named.as("error"))
         .to(Topics.CONVERSATION_ERRORS.name(), produced(Topics.CONVERSATION_ERRORS, serdes, "conversation-errors-sink"));
@@ -153,6 +178,12 @@ public final class ConversationTopology {
 
   private static <V extends SpecificRecord> Produced<String, V> produced(Topic<V> topic, ValueSerdes serdes, String name) {
     return Produced.with(Serdes.String(), serdes.valueSerde(topic)).withName(name);
+  }
+
+  /** A profile belongs to the CRM customer when the turn names one, otherwise to the chat user. */
+  public static String profileKey(EnrichedTurn turn) {
+    String customer = turn.getTurn().getCustomerId();
+    return Keys.of(turn.getTurn().getTenantId(), customer != null ? customer : "user-" + turn.getTurn().getUserId());
   }
 
   /** The reference key, or null (no join) when the turn names nothing. */

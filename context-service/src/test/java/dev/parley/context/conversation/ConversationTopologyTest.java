@@ -8,6 +8,7 @@ import dev.parley.events.ChangeStatus;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.ConversationError;
 import dev.parley.events.ConversationStatus;
+import dev.parley.events.CustomerProfile;
 import dev.parley.events.SalesStage;
 import dev.parley.events.SetCustomerName;
 import dev.parley.events.ChannelInfo;
@@ -19,6 +20,7 @@ import dev.parley.events.Intent;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.Role;
 import dev.parley.events.TokenUsage;
+import dev.parley.context.profile.ProfileProcessor;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
 import dev.parley.reference.Product;
@@ -107,6 +109,41 @@ class ConversationTopologyTest {
     assertThat(state.getSentimentHistory()).hasSize(3).allMatch(score -> score < 0);
     assertThat(state.getFrustration()).isGreaterThanOrEqualTo(7);
     assertThat(state.getIntentsSeen()).containsExactly("objection", "other", "escalation_request");
+  }
+
+  @Test
+  void shouldRecogniseReturningCustomerWithWhatTheyLookedAtLastTime() {
+    input(Topics.INVENTORY).pipeInput(Keys.of(TENANT, "v-1"), Product.newBuilder().setTenantId(TENANT).setProductId("v-1")
+        .setName("2024 Toyota RAV4 XLE").setPrice(new BigDecimal("32500.00")).setStock(3).setUpdatedAt(Instant.now()).build());
+    inbound.pipeInput(Keys.of(TENANT, "visit-1"), message("visit-1", "m-1", "How much is the rav 4? I can put $3,000 down", "c-1", null));
+    assertThat(enriched.readValue().getProfile()).as("first visit: no profile yet").isNull();
+
+    inbound.pipeInput(Keys.of(TENANT, "visit-2"), message("visit-2", "m-2", "Hi again", "c-1", null));
+
+    var profile = enriched.readValue().getProfile();
+    assertThat(profile.getSessionCount()).isEqualTo(1);
+    assertThat(profile.getProductsViewed()).containsExactly("2024 Toyota RAV4 XLE");
+    assertThat(profile.getPreferences()).containsEntry("down_payment", "3000");
+    CustomerProfile now = driver.<String, CustomerProfile>getKeyValueStore(ProfileProcessor.STORE).get(Keys.of(TENANT, "c-1"));
+    assertThat(now.getSessionCount()).isEqualTo(2);
+    assertThat(now.getTurnCount()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldWarmUpLeadAsBuyingSignalsAccumulate() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "hello", "c-9", null));
+    String cold = profile("c-9").getLeadTemperature();
+    inbound.pipeInput(key, message("conv-1", "m-2", "What APR for 60 months with a 720 credit score?", null, null));
+    inbound.pipeInput(key, message("conv-1", "m-3", "I can put $5,000 down, can I book a test drive?", null, null));
+
+    assertThat(cold).isEqualTo("COLD");
+    assertThat(profile("c-9").getLeadTemperature()).isEqualTo("HOT");
+    assertThat(profile("c-9").getIntentToBuyScore()).isGreaterThanOrEqualTo(60);
+  }
+
+  private CustomerProfile profile(String customer) {
+    return driver.<String, CustomerProfile>getKeyValueStore(ProfileProcessor.STORE).get(Keys.of(TENANT, customer));
   }
 
   @AfterEach
