@@ -3,6 +3,7 @@ package dev.parley.devstack;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
 import dev.parley.reference.KnowledgeDocument;
+import dev.parley.reference.MlInsight;
 import dev.parley.reference.Product;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.Keys;
@@ -25,8 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The sample tenant, an auto dealership ("acme-motors"): customers, deals, vehicles in stock and
- * knowledge documents, published to the reference topics as a CRM and a CMS would.
+ * The sample tenant, an auto dealership ("acme-motors"): customers, deals, ML insights, vehicles in
+ * stock and knowledge documents, published to the reference topics as a CRM, a data science team
+ * and a CMS would.
  */
 public final class SampleData {
 
@@ -38,7 +40,7 @@ public final class SampleData {
   }
 
   public static void load(String bootstrapServers, String registryUrl) {
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.CUSTOMERS, Topics.DEALS, Topics.INVENTORY, Topics.KNOWLEDGE_DOCUMENTS));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.CUSTOMERS, Topics.DEALS, Topics.ML_INSIGHTS, Topics.INVENTORY, Topics.KNOWLEDGE_DOCUMENTS));
     Map<String, Object> config = new HashMap<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all"));
@@ -50,6 +52,9 @@ public final class SampleData {
       }
       for (Deal deal : deals(now)) {
         producer.send(new ProducerRecord<>(Topics.DEALS.name(), Keys.of(TENANT, deal.getDealId()), deal));
+      }
+      for (MlInsight insight : insights(now)) {
+        producer.send(new ProducerRecord<>(Topics.ML_INSIGHTS.name(), Keys.of(TENANT, insight.getCustomerId()), insight));
       }
       for (Product product : inventory(now)) {
         producer.send(new ProducerRecord<>(Topics.INVENTORY.name(), Keys.of(TENANT, product.getProductId()), product));
@@ -75,6 +80,27 @@ public final class SampleData {
         deal("d-2001", "c-1001", "v-3001", "2024 Toyota RAV4 XLE", "negotiation", "32500.00", "3000.00", "8000.00", now),
         deal("d-2002", "c-1002", "v-3003", "2025 Ford F-150 XLT", "financing", "48900.00", "10000.00", null, now),
         deal("d-2003", "c-1004", "v-3004", "2022 Honda Civic LX (certified pre-owned)", "prospect", "21400.00", null, null, now));
+  }
+
+  /** What the dealership's (imaginary) ML models say about the sample customers. */
+  static List<MlInsight> insights(Instant now) {
+    return List.of(
+        insight("c-1001", "value-seeking first-time buyer", 0.82, "Lead with the monthly payment and total cost, explain every fee.",
+            "payment-first financing offer", 0.74, List.of("show 60 and 72 month options", "apply the trade-in before tax"), now),
+        insight("c-1002", "loyal upgrader", 0.9, "Recognise the relationship; focus on what is new.",
+            "loyalty upgrade", 0.81, List.of("offer loyalty rate", "schedule delivery"), now),
+        insight("c-1003", "fleet buyer", 0.77, "Talk total cost of ownership across vehicles.",
+            "volume pricing", 0.69, List.of("quote a fleet discount", "offer a maintenance plan"), now),
+        insight("c-1004", "credit rebuilder", 0.71, "Be reassuring; focus on approval and affordable payments.",
+            "certified pre-owned with larger down payment", 0.66, List.of("suggest a co-signer", "show certified pre-owned options"), now));
+  }
+
+  private static MlInsight insight(String customerId, String cluster, double clusterConfidence, String recommendation,
+      String strategy, double strategyConfidence, List<String> actions, Instant now) {
+    return MlInsight.newBuilder().setTenantId(TENANT).setCustomerId(customerId).setCluster(cluster)
+        .setClusterConfidence(clusterConfidence).setClusterRecommendation(recommendation).setDealStrategy(strategy)
+        .setStrategyConfidence(strategyConfidence).setStrategyActions(actions).setModelVersion("sample-2026.11")
+        .setUpdatedAt(now).build();
   }
 
   static List<Product> inventory(Instant now) {

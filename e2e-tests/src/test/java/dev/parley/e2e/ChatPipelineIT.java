@@ -61,6 +61,7 @@ class ChatPipelineIT {
         found -> !found.isEmpty(), WAIT).get(0);
     assertThat(turn.getCustomer().getName()).isEqualTo("Maria Lopez");
     assertThat(turn.getDeal().getVehicle()).isEqualTo("2024 Toyota RAV4 XLE");
+    assertThat(turn.getInsight().getDealStrategy()).isEqualTo("payment-first financing offer");
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.parley.events.UserTurn;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
 import dev.parley.reference.KnowledgeDocument;
+import dev.parley.reference.MlInsight;
 import dev.parley.reference.Product;
 import java.util.List;
 
@@ -63,6 +64,8 @@ public final class Topics {
       "parley.ref.customers", Customer.class, "tenantId:customerId", 3, true);
   public static final Topic<Deal> DEALS = new Topic<>(
       "parley.ref.deals", Deal.class, "tenantId:dealId", 3, true);
+  public static final Topic<MlInsight> ML_INSIGHTS = new Topic<>(
+      "parley.ref.ml-insights", MlInsight.class, "tenantId:customerId", 3, true);
   public static final Topic<Product> INVENTORY = new Topic<>(
       "parley.ref.inventory", Product.class, "tenantId:productId", 3, true);
   public static final Topic<KnowledgeDocument> KNOWLEDGE_DOCUMENTS = new Topic<>(
@@ -70,7 +73,7 @@ public final class Topics {
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, DELIVERY_RECEIPTS,
-      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, INVENTORY, KNOWLEDGE_DOCUMENTS);
+      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** Every topic of the catalog as the admin client creates it. */
   public static org.apache.kafka.clients.admin.NewTopic[] newTopics(short replicationFactor) {

@@ -5,6 +5,7 @@ import dev.parley.events.ConversationCommand;
 import dev.parley.events.CustomerContext;
 import dev.parley.events.DealContext;
 import dev.parley.events.UserTurn;
+import dev.parley.reference.MlInsight;
 
 /**
  * What changes a conversation. Both kinds are merged into one stream so that a single processor,
@@ -13,10 +14,14 @@ import dev.parley.events.UserTurn;
  */
 sealed interface ConversationInput {
 
-  /** A customer turn, joined with its CRM context (either may be null). */
-  record Turn(UserTurn turn, CustomerContext customer, DealContext deal) implements ConversationInput {
+  /** A customer turn, joined with its CRM and ML context (any may be null). */
+  record Turn(UserTurn turn, CustomerContext customer, DealContext deal, MlInsight insight) implements ConversationInput {
     Turn withDeal(DealContext deal) {
-      return new Turn(turn, customer, deal);
+      return new Turn(turn, customer, deal, insight);
+    }
+
+    Turn withInsight(MlInsight insight) {
+      return new Turn(turn, customer, deal, insight);
     }
   }
 

@@ -135,6 +135,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setFollowUpQuestions(Suggestions.forIntent(intent.getName()).questions())
         .setCustomer(input.customer())
         .setDeal(input.deal())
+        .setInsight(input.insight())
         .setCreatedAt(now)
         .build();
     ValueAndTimestamp<CustomerProfile> profile = profiles.get(ConversationTopology.profileKey(enriched));

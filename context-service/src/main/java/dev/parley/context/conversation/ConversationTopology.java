@@ -12,6 +12,7 @@ import dev.parley.events.DealContext;
 import dev.parley.events.UserTurn;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
+import dev.parley.reference.MlInsight;
 import dev.parley.reference.Product;
 import dev.parley.schemas.ValueSerdes;
 import dev.parley.state.PendingTurn;
@@ -58,6 +59,7 @@ public final class ConversationTopology {
   public static final String CUSTOMERS_STORE = "ref-customers";
   public static final String DEALS_STORE = "ref-deals";
   public static final String INVENTORY_STORE = "ref-inventory";
+  public static final String ML_INSIGHTS_STORE = "ref-ml-insights";
   public static final String PROFILES_LOOKUP_STORE = "ref-customer-profiles";
   public static final String TURNS_BY_CUSTOMER = "turns-by-customer";
 
@@ -112,6 +114,11 @@ public final class ConversationTopology {
         Stores.persistentKeyValueStore(ProfileProcessor.STORE),
         Serdes.String(), serdes.valueSerde(CustomerProfile.class)));
 
+    GlobalKTable<String, MlInsight> insights = builder.globalTable(Topics.ML_INSIGHTS.name(),
+        Consumed.with(Serdes.String(), serdes.valueSerde(Topics.ML_INSIGHTS)).withName("ml-insights"),
+        Materialized.<String, MlInsight, KeyValueStore<Bytes, byte[]>>as(ML_INSIGHTS_STORE)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.ML_INSIGHTS)));
+
     // The tenant's products and places, which entity extraction matches turns against.
     builder.globalTable(Topics.INVENTORY.name(),
         Consumed.with(Serdes.String(), serdes.valueSerde(Topics.INVENTORY)).withName("inventory"),
@@ -128,11 +135,14 @@ public final class ConversationTopology {
     // and a global join needs no repartition of the conversation stream.
     KStream<String, ConversationInput> turnInputs = turns
         .leftJoin(customers, (key, turn) -> refKey(turn.getTenantId(), turn.getCustomerId()),
-            (turn, customer) -> new ConversationInput.Turn(turn, customerContext(customer), null),
+            (turn, customer) -> new ConversationInput.Turn(turn, customerContext(customer), null, null),
             Named.as("join-customer"))
         .leftJoin(deals, (key, input) -> refKey(input.turn().getTenantId(), input.turn().getDealId()),
             (input, deal) -> input.withDeal(dealContext(deal)),
             Named.as("join-deal"))
+        .leftJoin(insights, (key, input) -> refKey(input.turn().getTenantId(), input.turn().getCustomerId()),
+            (input, insight) -> input.withInsight(insight),
+            Named.as("join-ml-insight"))
         .mapValues(input -> (ConversationInput) input, Named.as("as-turn-input"));
 
     KStream<String, ConversationInput> replyInputs = stream(builder, Topics.REPLIES, serdes)

@@ -23,6 +23,7 @@ import dev.parley.events.TokenUsage;
 import dev.parley.context.profile.ProfileProcessor;
 import dev.parley.reference.Customer;
 import dev.parley.reference.Deal;
+import dev.parley.reference.MlInsight;
 import dev.parley.reference.Product;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.RegistryFreeSerdes;
@@ -77,6 +78,9 @@ class ConversationTopologyTest {
     input(Topics.DEALS).pipeInput(Keys.of(TENANT, "d-1"), Deal.newBuilder()
         .setTenantId(TENANT).setDealId("d-1").setCustomerId("c-1").setStage("negotiation")
         .setVehicle("2024 Toyota RAV4 XLE").setPrice(new BigDecimal("32500.00")).setUpdatedAt(Instant.now()).build());
+    input(Topics.ML_INSIGHTS).pipeInput(Keys.of(TENANT, "c-1"), MlInsight.newBuilder().setTenantId(TENANT).setCustomerId("c-1")
+        .setCluster("value-seeking first-time buyer").setClusterConfidence(0.8).setClusterRecommendation("lead with the payment")
+        .setDealStrategy("payment-first").setStrategyConfidence(0.7).setModelVersion("t").setUpdatedAt(Instant.now()).build());
   }
 
   @Test
@@ -147,7 +151,7 @@ class ConversationTopologyTest {
   }
 
   @AfterEach
-  void closeDriver() {
+  void closeDriverAfterTest() {
     driver.close();
   }
 
@@ -213,6 +217,7 @@ class ConversationTopologyTest {
     assertThat(turn.getCustomer().getState()).isEqualTo("TX");
     assertThat(turn.getDeal().getVehicle()).isEqualTo("2024 Toyota RAV4 XLE");
     assertThat(turn.getDeal().getPrice()).isEqualByComparingTo("32500.00");
+    assertThat(turn.getInsight().getCluster()).isEqualTo("value-seeking first-time buyer");
     assertThat(turn.getIntent().getName()).isEqualTo("pricing_tax");
     assertThat(turn.getHistory()).isEmpty();
     assertThat(enriched.isEmpty()).isTrue();

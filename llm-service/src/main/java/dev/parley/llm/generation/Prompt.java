@@ -50,6 +50,17 @@ final class Prompt {
           .append(deal.getDownPayment() != null ? ", down payment " + deal.getDownPayment().toPlainString() : "")
           .append(deal.getTradeInValue() != null ? ", trade-in " + deal.getTradeInValue().toPlainString() : "");
     }
+    if (turn.getInsight() != null) {
+      var insight = turn.getInsight();
+      system.append("\nCustomer insight: ").append(insight.getCluster())
+          .append(" (").append(Math.round(insight.getClusterConfidence() * 100)).append("% confidence); ")
+          .append(insight.getClusterRecommendation())
+          .append(" Recommended strategy: ").append(insight.getDealStrategy())
+          .append(insight.getStrategyActions().isEmpty() ? "" : " (" + String.join("; ", insight.getStrategyActions()) + ")");
+    }
+    if (turn.getProfile() != null && !turn.getProfile().getProductsViewed().isEmpty()) {
+      system.append("\nReturning customer; last looked at: ").append(String.join(", ", turn.getProfile().getProductsViewed()));
+    }
     system.append("\nIntent: ").append(turn.getIntent().getName());
     system.append("\n\n").append(KNOWLEDGE_HEADER);
     for (int i = 0; i < knowledge.size(); i++) {
