@@ -2,6 +2,7 @@ package dev.parley.context;
 
 import dev.parley.context.conversation.ConversationTopology;
 import dev.parley.context.conversation.DebounceGaps;
+import dev.parley.context.director.ConversationDirector;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
@@ -50,7 +51,8 @@ class StreamsConfiguration {
   ConversationTopology.Settings topologySettings(ContextProperties properties) {
     return new ConversationTopology.Settings(properties.dedupWindow(),
         new DebounceGaps(properties.debounce().defaults(), properties.debounce().tenants(), properties.debounce().maxWait()),
-        properties.debounce().tick(), properties.keptMessages(), properties.historyMessages());
+        properties.debounce().tick(), properties.keptMessages(), properties.historyMessages(),
+        ConversationDirector.standardRules());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.parley.context.conversation;
 
+import dev.parley.context.director.ConversationDirector;
 import dev.parley.context.intelligence.Catalog;
 import dev.parley.context.intelligence.LanguageDetector;
 import dev.parley.context.intelligence.Suggestions;
@@ -7,6 +8,7 @@ import dev.parley.context.intelligence.TurnAnalyzer;
 import dev.parley.events.TurnAnalysis;
 import dev.parley.reference.Product;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.parley.events.AssistantReply;
@@ -52,16 +54,18 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   private final int keptMessages;
   private final int historyMessages;
   private final TurnAnalyzer analyzer;
+  private final ConversationDirector director;
   private ProcessorContext<String, ConversationUpdate> context;
   private KeyValueStore<String, ConversationState> store;
 
   private KeyValueStore<String, ValueAndTimestamp<Product>> inventory;
   private KeyValueStore<String, ValueAndTimestamp<CustomerProfile>> profiles;
 
-  ConversationProcessor(int keptMessages, int historyMessages, TurnAnalyzer analyzer) {
+  ConversationProcessor(int keptMessages, int historyMessages, TurnAnalyzer analyzer, ConversationDirector director) {
     this.keptMessages = keptMessages;
     this.historyMessages = historyMessages;
     this.analyzer = analyzer;
+    this.director = director;
   }
 
   @Override
@@ -120,9 +124,21 @@ final class ConversationProcessor implements Processor<String, ConversationInput
           .build();
     }
     List<ConversationMessage> before = state.getRecentMessages();
-    TurnAnalyzer.Reading reading = analyzer.read(turn.getText(), catalog(turn.getTenantId()));
+    Catalog catalog = catalog(turn.getTenantId());
+    TurnAnalyzer.Reading reading = analyzer.read(turn.getText(), catalog);
     Intent intent = reading.intent();
     TurnAnalysis analysis = reading.analysis();
+
+    // What the conversation knows after this turn; the director decides from it.
+    List<String> intentsSeen = state.getIntentsSeen().contains(intent.getName()) ? state.getIntentsSeen()
+        : appendBounded(state.getIntentsSeen(), intent.getName(), 50);
+    Map<String, String> entitiesSeen = entitiesSeen(state.getEntitiesSeen(), analysis);
+    List<String> productsShown = productsShown(state.getProductsShown(), analysis);
+    int frustration = frustration(state.getFrustration(), analysis);
+    ConversationDirector.Direction direction = director.direct(new ConversationDirector.Situation(intent.getName(),
+        Set.copyOf(intentsSeen), entitiesSeen, productsShown, frustration, analysis.getEntities(), catalog.stock(),
+        turn.getText(), state.getCoachingShown()));
+
     EnrichedTurn enriched = EnrichedTurn.newBuilder()
         .setEventId(turn.getEventId())
         .setTenantId(turn.getTenantId())
@@ -133,6 +149,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setAnalysis(analysis)
         .setSuggestedActions(Suggestions.forIntent(intent.getName()).actions())
         .setFollowUpQuestions(Suggestions.forIntent(intent.getName()).questions())
+        .setBuyingStage(direction.buyingStage())
+        .setCoaching(direction.coaching())
         .setCustomer(input.customer())
         .setDeal(input.deal())
         .setInsight(input.insight())
@@ -140,6 +158,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .build();
     ValueAndTimestamp<CustomerProfile> profile = profiles.get(ConversationTopology.profileKey(enriched));
     enriched.setProfile(profile == null ? null : profile.value());
+    List<String> coachingShown = new ArrayList<>(state.getCoachingShown());
+    direction.coaching().forEach(coaching -> coachingShown.add(coaching.getRuleId()));
     ConversationState next = ConversationState.newBuilder(state)
         .setCustomerId(turn.getCustomerId() != null ? turn.getCustomerId() : state.getCustomerId())
         .setDealId(turn.getDealId() != null ? turn.getDealId() : state.getDealId())
@@ -147,12 +167,14 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setTurnCount(state.getTurnCount() + 1)
         .setLastIntent(intent)
         .setLanguage(LanguageDetector.UNDETERMINED.equals(analysis.getLanguage()) ? state.getLanguage() : analysis.getLanguage())
-        .setIntentsSeen(state.getIntentsSeen().contains(intent.getName()) ? state.getIntentsSeen()
-            : appendBounded(state.getIntentsSeen(), intent.getName(), 50))
+        .setIntentsSeen(intentsSeen)
         .setSentimentHistory(appendBounded(state.getSentimentHistory(), analysis.getSentiment(), 10))
-        .setFrustration(frustration(state.getFrustration(), analysis))
+        .setFrustration(frustration)
         .setObjectionCount(state.getObjectionCount() + ("objection".equals(intent.getName()) ? 1 : 0))
-        .setEntitiesSeen(entitiesSeen(state.getEntitiesSeen(), analysis))
+        .setEntitiesSeen(entitiesSeen)
+        .setProductsShown(productsShown)
+        .setCoachingShown(List.copyOf(coachingShown))
+        .setBuyingStage(direction.buyingStage())
         .setUpdatedAt(now)
         .build();
     return new ConversationUpdate(next, enriched, null);
@@ -165,6 +187,13 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   static int frustration(int previous, TurnAnalysis turn) {
     int carried = turn.getSentiment() < 0 ? Math.min(10, previous + 1) : previous / 2;
     return Math.max(turn.getFrustration(), carried);
+  }
+
+  private static List<String> productsShown(List<String> shown, TurnAnalysis turn) {
+    List<String> next = new ArrayList<>(shown);
+    turn.getEntities().stream().filter(e -> e.getType().equals("product")).map(e -> e.getValue())
+        .filter(product -> !next.contains(product)).forEach(next::add);
+    return List.copyOf(next.subList(Math.max(0, next.size() - 30), next.size()));
   }
 
   private static Map<String, String> entitiesSeen(Map<String, String> seen, TurnAnalysis turn) {

@@ -1,6 +1,9 @@
 package dev.parley.context.conversation;
 
+import dev.parley.context.director.CoachingRule;
+import dev.parley.context.director.ConversationDirector;
 import dev.parley.context.intelligence.TurnAnalyzer;
+import java.util.List;
 import dev.parley.context.profile.ProfileProcessor;
 import dev.parley.events.CustomerProfile;
 import dev.parley.events.EnrichedTurn;
@@ -71,11 +74,13 @@ public final class ConversationTopology {
    * @param debounceTick    how often (wall clock) due bursts are released
    * @param keptMessages    messages kept in conversation state
    * @param historyMessages messages given to the model with a turn
+   * @param coachingRules   the conversation director's rules
    */
   public record Settings(Duration dedupWindow, DebounceGaps debounce, Duration debounceTick, int keptMessages,
-      int historyMessages) {
+      int historyMessages, List<CoachingRule> coachingRules) {
     public static Settings defaults() {
-      return new Settings(Duration.ofHours(24), DebounceGaps.standard(), Duration.ofMillis(200), 20, 10);
+      return new Settings(Duration.ofHours(24), DebounceGaps.standard(), Duration.ofMillis(200), 20, 10,
+          ConversationDirector.standardRules());
     }
   }
 
@@ -154,7 +159,8 @@ public final class ConversationTopology {
     KStream<String, ConversationUpdate> updates = turnInputs
         .merge(replyInputs, Named.as("conversation-inputs"))
         .merge(commandInputs, Named.as("conversation-commands"))
-        .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new TurnAnalyzer()),
+        .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new TurnAnalyzer(),
+                new ConversationDirector(settings.coachingRules())),
             Named.as("conversation"), CONVERSATIONS_STORE);
 
     updates.filter((key, update) -> update.state() != null, Named.as("changes-only"))

@@ -12,7 +12,7 @@ class EntityExtractorTest {
 
   private static final Catalog DEALER = new Catalog(
       List.of("2024 Toyota RAV4 XLE", "2025 Ford F-150 XLT", "2022 Honda Civic LX (certified pre-owned)", "2024 Honda CR-V EX"),
-      List.of("Main lot", "North lot", "Koramangala", "Whitefield"));
+      List.of("Main lot", "North lot", "Koramangala", "Whitefield"), java.util.Map.of());
   private final EntityExtractor extractor = new EntityExtractor();
 
   @ParameterizedTest(name = "{0} → {1}={2}")

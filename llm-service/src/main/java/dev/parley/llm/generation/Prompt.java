@@ -61,7 +61,10 @@ final class Prompt {
     if (turn.getProfile() != null && !turn.getProfile().getProductsViewed().isEmpty()) {
       system.append("\nReturning customer; last looked at: ").append(String.join(", ", turn.getProfile().getProductsViewed()));
     }
-    system.append("\nIntent: ").append(turn.getIntent().getName());
+    system.append("\nIntent: ").append(turn.getIntent().getName()).append("; buying stage: ").append(turn.getBuyingStage());
+    for (var coaching : turn.getCoaching()) {
+      system.append("\nCoaching: ").append(coaching.getPrompt());
+    }
     system.append("\n\n").append(KNOWLEDGE_HEADER);
     for (int i = 0; i < knowledge.size(); i++) {
       var passage = knowledge.get(i).passage();
