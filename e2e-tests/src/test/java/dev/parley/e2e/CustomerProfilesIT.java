@@ -42,6 +42,9 @@ class CustomerProfilesIT {
     assertThat(turn.getProfile().getProductsViewed()).contains("2024 Toyota RAV4 XLE");
     JsonNode leads = poll(token, "/ai/leads?temperature=HOT", l -> l.get("items").toString().contains(customer));
     assertThat(leads.get("total").asInt()).isPositive();
+    JsonNode hotConversations = poll(token, "/ai/conversations?temperature=HOT&customer=" + customer, l -> l.get("total").asInt() == 3);
+    assertThat(hotConversations.get("items").get(0).get("leadTemperature").asString()).isEqualTo("HOT");
+    assertThat(get(token, "/ai/conversations?temperature=COLD&customer=" + customer).body()).contains("\"total\":0");
   }
 
   @Test

@@ -177,6 +177,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setBuyingStage(direction.buyingStage())
         .setUpdatedAt(now)
         .build();
+    enriched.setSummary(ConversationSummary.of(next, input.customer()));
     return new ConversationUpdate(next, enriched, null);
   }
 

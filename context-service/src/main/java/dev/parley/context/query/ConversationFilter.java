@@ -10,14 +10,21 @@ import java.util.Locale;
  * @param status       ACTIVE, ESCALATED or CLOSED
  * @param customer     part of the customer's name or CRM id, any case
  * @param language     ISO 639-1 code of the conversation's language
+ * @param temperature  lead temperature of the conversation's customer: HOT, WARM or COLD
  * @param updatedSince only conversations changed at or after this instant
  */
-record ConversationFilter(String status, String customer, String language, Instant updatedSince) {
+record ConversationFilter(String status, String customer, String language, String temperature, Instant updatedSince) {
 
   ConversationFilter {
     status = status == null || status.isBlank() ? null : status;
     customer = customer == null || customer.isBlank() ? null : customer;
     language = language == null || language.isBlank() ? null : language;
+    temperature = temperature == null || temperature.isBlank() ? null : temperature;
+  }
+
+  /** The temperature filter needs the customer's profile, looked up by the caller. */
+  boolean matchesTemperature(String leadTemperature) {
+    return temperature == null || temperature.equalsIgnoreCase(leadTemperature);
   }
 
   boolean matches(ConversationState state) {

@@ -2,6 +2,8 @@ package dev.parley.context.query;
 
 import dev.parley.context.conversation.ConversationTopology;
 import dev.parley.events.ConversationState;
+import dev.parley.events.CustomerProfile;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.parley.schemas.Keys;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,17 +61,21 @@ class ConversationQueries {
     return kafkaStreams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).distinct().toList();
   }
 
-  Optional<ConversationState> localOne(String tenantId, String conversationId) {
-    return Optional.ofNullable(store().get(Keys.of(tenantId, conversationId)));
+  Optional<ConversationView> localOne(String tenantId, String conversationId) {
+    return Optional.ofNullable(store().get(Keys.of(tenantId, conversationId)))
+        .map(state -> ConversationView.of(state, true, temperature(state)));
   }
 
   /** This instance's conversations of a tenant that match, newest first. Keys start with the tenant: a prefix scan. */
-  List<ConversationState> localList(String tenantId, ConversationFilter filter) {
-    List<ConversationState> found = new ArrayList<>();
+  List<ConversationView> localList(String tenantId, ConversationFilter filter) {
+    List<ConversationView> found = new ArrayList<>();
     try (KeyValueIterator<String, ConversationState> all = store().prefixScan(Keys.of(tenantId, ""), new StringSerializer())) {
       all.forEachRemaining(entry -> {
         if (filter.matches(entry.value)) {
-          found.add(entry.value);
+          String temperature = temperature(entry.value);
+          if (filter.matchesTemperature(temperature)) {
+            found.add(ConversationView.of(entry.value, false, temperature));
+          }
         }
       });
     }
@@ -77,8 +83,19 @@ class ConversationQueries {
     return found;
   }
 
-  static final Comparator<ConversationState> NEWEST_FIRST =
-      Comparator.comparing(ConversationState::getUpdatedAt).reversed().thenComparing(ConversationState::getConversationId);
+  static final Comparator<ConversationView> NEWEST_FIRST =
+      Comparator.comparing(ConversationView::updatedAt).reversed().thenComparing(ConversationView::conversationId);
+
+  /** The lead temperature of the conversation's customer, from the profiles global table (null before any profile). */
+  private String temperature(ConversationState state) {
+    String customer = state.getCustomerId() != null ? state.getCustomerId() : "user-" + state.getUserId();
+    ValueAndTimestamp<CustomerProfile> profile = profiles().get(Keys.of(state.getTenantId(), customer));
+    return profile == null ? null : profile.value().getLeadTemperature();
+  }
+
+  private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CustomerProfile>> profiles() {
+    return queries.retrieveQueryableStore(ConversationTopology.PROFILES_LOOKUP_STORE, QueryableStoreTypes.timestampedKeyValueStore());
+  }
 
   private ReadOnlyKeyValueStore<String, ConversationState> store() {
     return queries.retrieveQueryableStore(ConversationTopology.CONVERSATIONS_STORE, QueryableStoreTypes.keyValueStore());

@@ -46,7 +46,7 @@ class ConversationQueryController {
     return whenReady(Mono.fromCallable(() -> queries.owner(tenantId, conversationId)))
         .subscribeOn(Schedulers.boundedElastic()) // store metadata and RocksDB reads block
         .flatMap(owner -> queries.isSelf(owner)
-            ? Mono.fromCallable(() -> queries.localOne(tenantId, conversationId).map(s -> ConversationView.of(s, true)))
+            ? Mono.fromCallable(() -> queries.localOne(tenantId, conversationId))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(Mono::justOrEmpty)
             : http.get().uri(base(owner) + "/internal/tenants/{t}/conversations/{c}", tenantId, conversationId)
@@ -61,6 +61,7 @@ class ConversationQueryController {
       @RequestParam(required = false) String status,
       @RequestParam(required = false) String customer,
       @RequestParam(required = false) String language,
+      @RequestParam(required = false) String temperature,
       @RequestParam(required = false) Instant updatedSince,
       @RequestParam(defaultValue = "0") int offset,
       @RequestParam(defaultValue = "20") int limit,
@@ -68,9 +69,9 @@ class ConversationQueryController {
     if (offset < 0 || limit < 1 || limit > 200) {
       return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "offset must be >= 0 and limit 1 to 200"));
     }
-    ConversationFilter filter = new ConversationFilter(status, customer, language, updatedSince);
-    Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter).stream()
-        .map(s -> ConversationView.of(s, false)).toList()).subscribeOn(Schedulers.boundedElastic());
+    ConversationFilter filter = new ConversationFilter(status, customer, language, temperature, updatedSince);
+    Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter))
+        .subscribeOn(Schedulers.boundedElastic());
     if ("local".equals(scope)) {
       return whenReady(local.map(views -> new Page(views, views.size(), 0, views.size())));
     }
@@ -81,6 +82,7 @@ class ConversationQueryController {
                 .queryParamIfPresent("status", Optional.ofNullable(status))
                 .queryParamIfPresent("customer", Optional.ofNullable(customer))
                 .queryParamIfPresent("language", Optional.ofNullable(language))
+                .queryParamIfPresent("temperature", Optional.ofNullable(temperature))
                 .queryParamIfPresent("updatedSince", Optional.ofNullable(updatedSince))
                 .encode().buildAndExpand(tenantId).toUri())
             .retrieve().bodyToMono(Page.class).map(Page::items));

@@ -16,6 +16,7 @@ public record ConversationView(
     String stage,
     String lastIntent,
     String language,
+    String leadTemperature,
     int frustration,
     int objectionCount,
     List<String> intentsSeen,
@@ -38,7 +39,7 @@ public record ConversationView(
   public record Message(String eventId, String role, String text, Instant at) {
   }
 
-  static ConversationView of(ConversationState state, boolean withMessages) {
+  static ConversationView of(ConversationState state, boolean withMessages, String leadTemperature) {
     return new ConversationView(
         state.getConversationId(),
         state.getTenantId(),
@@ -50,6 +51,7 @@ public record ConversationView(
         state.getStage().name(),
         state.getLastIntent() == null ? null : state.getLastIntent().getName(),
         state.getLanguage(),
+        leadTemperature,
         state.getFrustration(),
         state.getObjectionCount(),
         state.getIntentsSeen(),

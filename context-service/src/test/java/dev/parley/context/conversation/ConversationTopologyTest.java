@@ -98,6 +98,7 @@ class ConversationTopologyTest {
         .contains("product=2024 Toyota RAV4 XLE", "down_payment=3000", "us_state=TX");
     ConversationState state = store().get(key);
     assertThat(state.getEntitiesSeen()).containsEntry("down_payment", "3000").containsEntry("us_state", "TX");
+    assertThat(turn.getSummary()).isEqualTo("Products discussed: 2024 Toyota RAV4 XLE. Stated: 3000 down, lives in TX.");
     assertThat(state.getLanguage()).isEqualTo("en");
   }
 

@@ -40,6 +40,7 @@ class ConversationQueryProxy {
           message = "status must be ACTIVE, ESCALATED or CLOSED") String status,
       @RequestParam(required = false) String customer,
       @RequestParam(required = false) @Pattern(regexp = "[a-z]{2}", message = "language must be a two-letter code") String language,
+      @RequestParam(required = false) @Pattern(regexp = "(?i)HOT|WARM|COLD", message = "temperature must be HOT, WARM or COLD") String temperature,
       @RequestParam(required = false) Instant updatedSince,
       @RequestParam(defaultValue = "0") @Min(value = 0, message = "offset must be 0 or more") int offset,
       @RequestParam(defaultValue = "20") @Min(value = 1, message = "limit must be 1 to 200")
@@ -50,6 +51,7 @@ class ConversationQueryProxy {
             .queryParamIfPresent("status", java.util.Optional.ofNullable(status))
             .queryParamIfPresent("customer", java.util.Optional.ofNullable(customer))
             .queryParamIfPresent("language", java.util.Optional.ofNullable(language))
+            .queryParamIfPresent("temperature", java.util.Optional.ofNullable(temperature))
             .queryParamIfPresent("updatedSince", java.util.Optional.ofNullable(updatedSince))
             .queryParam("offset", offset).queryParam("limit", limit)
             .build(caller.tenantId()))

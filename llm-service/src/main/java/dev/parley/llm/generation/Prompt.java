@@ -61,6 +61,9 @@ final class Prompt {
     if (turn.getProfile() != null && !turn.getProfile().getProductsViewed().isEmpty()) {
       system.append("\nReturning customer; last looked at: ").append(String.join(", ", turn.getProfile().getProductsViewed()));
     }
+    if (!turn.getSummary().isBlank()) {
+      system.append("\nConversation so far: ").append(turn.getSummary());
+    }
     system.append("\nIntent: ").append(turn.getIntent().getName()).append("; buying stage: ").append(turn.getBuyingStage());
     for (var coaching : turn.getCoaching()) {
       system.append("\nCoaching: ").append(coaching.getPrompt());
