@@ -69,10 +69,10 @@ public final class SampleData {
 
   static List<Customer> customers(Instant now) {
     return List.of(
-        customer("c-1001", "Maria Lopez", "first-time buyer", 712, "TX", now),
-        customer("c-1002", "James Carter", "repeat customer", 781, "TX", now),
-        customer("c-1003", "Aisha Khan", "fleet manager", 745, "CA", now),
-        customer("c-1004", "Tom Becker", "credit rebuilding", 618, "FL", now));
+        customer("c-1001", "Maria Lopez", "+15125550142", "first-time buyer", 712, "TX", now),
+        customer("c-1002", "James Carter", "+15125550178", "repeat customer", 781, "TX", now),
+        customer("c-1003", "Aisha Khan", "+14155550111", "fleet manager", 745, "CA", now),
+        customer("c-1004", "Tom Becker", "+13055550199", "credit rebuilding", 618, "FL", now));
   }
 
   static List<Deal> deals(Instant now) {
@@ -141,8 +141,9 @@ public final class SampleData {
         .build();
   }
 
-  private static Customer customer(String id, String name, String segment, int credit, String state, Instant now) {
-    return Customer.newBuilder().setTenantId(TENANT).setCustomerId(id).setName(name).setSegment(segment)
+  /** Phone numbers are in the 555-01xx range, reserved for fiction. */
+  private static Customer customer(String id, String name, String phone, String segment, int credit, String state, Instant now) {
+    return Customer.newBuilder().setTenantId(TENANT).setCustomerId(id).setName(name).setPhone(phone).setSegment(segment)
         .setCreditScore(credit).setState(state).setUpdatedAt(now).build();
   }
 

@@ -38,6 +38,8 @@ class ConversationQueriesIT {
 
     assertThat(view.get("conversationId").asString()).isEqualTo(conversation);
     assertThat(view.get("customerId").asString()).isEqualTo("c-1004");
+    JsonNode byPhone = get("/ai/conversations?customer=305-555-0199&limit=200", token).body;
+    assertThat(byPhone.get("items").toString()).as("found by the CRM phone in any format").contains(conversation);
     assertThat(view.get("status").asString()).isEqualTo("ACTIVE");
     assertThat(view.get("stage").asString()).isEqualTo("GREETING");
     assertThat(view.get("messages")).extracting(m -> m.get("role").asString()).containsExactly("USER", "ASSISTANT");

@@ -14,14 +14,18 @@ import dev.parley.reference.MlInsight;
  */
 sealed interface ConversationInput {
 
-  /** A customer turn, joined with its CRM and ML context (any may be null). */
-  record Turn(UserTurn turn, CustomerContext customer, DealContext deal, MlInsight insight) implements ConversationInput {
+  /**
+   * A customer turn, joined with its CRM and ML context (any may be null). The phone stays out of
+   * the customer context, which travels to the model; it only goes into conversation state.
+   */
+  record Turn(UserTurn turn, CustomerContext customer, String phone, DealContext deal, MlInsight insight)
+      implements ConversationInput {
     Turn withDeal(DealContext deal) {
-      return new Turn(turn, customer, deal, insight);
+      return new Turn(turn, customer, phone, deal, insight);
     }
 
     Turn withInsight(MlInsight insight) {
-      return new Turn(turn, customer, deal, insight);
+      return new Turn(turn, customer, phone, deal, insight);
     }
   }
 

@@ -163,6 +163,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     ConversationState next = ConversationState.newBuilder(state)
         .setCustomerId(turn.getCustomerId() != null ? turn.getCustomerId() : state.getCustomerId())
         .setDealId(turn.getDealId() != null ? turn.getDealId() : state.getDealId())
+        .setPhone(input.phone() != null ? input.phone() : state.getPhone())
         .setRecentMessages(append(before, new ConversationMessage(turn.getEventId(), Role.USER, turn.getText(), turn.getFirstReceivedAt())))
         .setTurnCount(state.getTurnCount() + 1)
         .setLastIntent(intent)

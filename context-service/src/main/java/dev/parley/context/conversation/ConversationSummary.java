@@ -16,15 +16,16 @@ import java.util.Map;
 final class ConversationSummary {
 
   /** Entity kinds worth repeating, with how to say them. */
-  private static final Map<String, String> FACTS = Map.of(
-      "budget_max", "budget up to %s",
-      "monthly_budget", "about %s a month",
-      "down_payment", "%s down",
-      "term_months", "%s-month term",
-      "credit_score", "credit score %s",
-      "us_state", "lives in %s",
-      "configuration", "wants %s",
-      "location", "prefers %s");
+  private static final Map<String, String> FACTS = Map.ofEntries(
+      Map.entry("budget_max", "budget up to %s"),
+      Map.entry("monthly_budget", "about %s a month"),
+      Map.entry("down_payment", "%s down"),
+      Map.entry("trade_in", "trade-in worth %s"),
+      Map.entry("term_months", "%s-month term"),
+      Map.entry("credit_score", "credit score %s"),
+      Map.entry("us_state", "lives in %s"),
+      Map.entry("configuration", "wants %s"),
+      Map.entry("location", "prefers %s"));
 
   private ConversationSummary() {
   }

@@ -140,7 +140,8 @@ public final class ConversationTopology {
     // and a global join needs no repartition of the conversation stream.
     KStream<String, ConversationInput> turnInputs = turns
         .leftJoin(customers, (key, turn) -> refKey(turn.getTenantId(), turn.getCustomerId()),
-            (turn, customer) -> new ConversationInput.Turn(turn, customerContext(customer), null, null),
+            (turn, customer) -> new ConversationInput.Turn(turn, customerContext(customer),
+                customer == null ? null : customer.getPhone(), null, null),
             Named.as("join-customer"))
         .leftJoin(deals, (key, input) -> refKey(input.turn().getTenantId(), input.turn().getDealId()),
             (input, deal) -> input.withDeal(dealContext(deal)),

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the entities of a sales conversation in a turn, with rules: amounts (with k, lakh and
- * crore), down payments, monthly budgets ("$500/month"), budget ceilings ("under 2 Cr"), loan
+ * crore), down payments, trade-in values, monthly budgets ("$500/month"), budget ceilings ("under 2 Cr"), loan
  * terms, APRs, credit scores, US states and ZIP codes, configurations ("2bhk" → "2BHK"), and the
  * tenant's products and places, matched despite small typos.
  */
@@ -24,6 +24,8 @@ public final class EntityExtractor {
       + "|(\\d+(?:\\.\\d+)?)\\s?(k|K|lakhs?|lacs?|L|cr|Cr|crores?)\\b|(\\d{1,3}(?:,\\d{3})+|\\d+)\\s?dollars)");
   private static final Pattern DOWN_AFTER = Pattern.compile("(" + AMOUNT + ")\\s*(?:as (?:a )?)?down\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern DOWN_BEFORE = Pattern.compile("down\\s?payment\\s*(?:of|is|:)?\\s*(" + AMOUNT + ")", Pattern.CASE_INSENSITIVE);
+  private static final Pattern TRADE_IN_AFTER = Pattern.compile("(" + AMOUNT + ")\\s*(?:trade[- ]?in|trade)\\b", Pattern.CASE_INSENSITIVE);
+  private static final Pattern TRADE_IN_BEFORE = Pattern.compile("trade[- ]?in\\s*(?:is\\s+)?(?:of|worth|valued at|:)?\\s*(" + AMOUNT + ")", Pattern.CASE_INSENSITIVE);
   private static final Pattern MONTHLY = Pattern.compile("(" + AMOUNT + ")\\s*(?:/\\s?mo(?:nth)?\\b|a month|per month|monthly)", Pattern.CASE_INSENSITIVE);
   private static final Pattern CEILING = Pattern.compile("(?:under|below|less than|up to|upto|max(?:imum)?|within|no more than)\\s+(" + AMOUNT + ")", Pattern.CASE_INSENSITIVE);
   private static final Pattern TERM = Pattern.compile("\\b(\\d{2,3})[\\s-]?(?:months?|mos?)\\b|\\b(\\d)[\\s-]?(?:years?|yrs?)[\\s-]?(?:loan|term|financing|lease)", Pattern.CASE_INSENSITIVE);
@@ -61,6 +63,8 @@ public final class EntityExtractor {
     // Specific amount kinds first; a plain amount is only reported where none of them matched.
     amounts(text, DOWN_AFTER, "down_payment", found, claimed);
     amounts(text, DOWN_BEFORE, "down_payment", found, claimed);
+    amounts(text, TRADE_IN_AFTER, "trade_in", found, claimed);
+    amounts(text, TRADE_IN_BEFORE, "trade_in", found, claimed);
     amounts(text, MONTHLY, "monthly_budget", found, claimed);
     amounts(text, CEILING, "budget_max", found, claimed);
     Matcher money = MONEY.matcher(text);

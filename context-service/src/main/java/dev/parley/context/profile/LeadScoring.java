@@ -17,7 +17,7 @@ final class LeadScoring {
 
   /** Points a turn earns per entity kind it mentions. */
   static final Map<String, Integer> ENTITY_POINTS = Map.of(
-      "down_payment", 15, "credit_score", 10, "monthly_budget", 10, "term_months", 10, "budget_max", 5, "product", 5,
+      "down_payment", 15, "trade_in", 10, "credit_score", 10, "monthly_budget", 10, "term_months", 10, "budget_max", 5, "product", 5,
       "configuration", 5);
 
   /** Phrases that say the customer wants to move forward. */

@@ -23,7 +23,7 @@ public final class ProfileProcessor implements Processor<String, EnrichedTurn, S
   public static final String STORE = "customer-profiles";
 
   /** Entity kinds that are preferences: the latest value stated wins. */
-  static final Set<String> PREFERENCES = Set.of("budget_max", "monthly_budget", "down_payment", "configuration",
+  static final Set<String> PREFERENCES = Set.of("budget_max", "monthly_budget", "down_payment", "trade_in", "configuration",
       "location", "us_state", "term_months", "money");
 
   private ProcessorContext<String, CustomerProfile> context;

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Filters of the conversation list. Null means "any".
  *
  * @param status       ACTIVE, ESCALATED or CLOSED
- * @param customer     part of the customer's name or CRM id, any case
+ * @param customer     part of the customer's name, CRM id or phone number, any case or formatting
  * @param language     ISO 639-1 code of the conversation's language
  * @param temperature  lead temperature of the conversation's customer: HOT, WARM or COLD
  * @param updatedSince only conversations changed at or after this instant
@@ -31,7 +31,14 @@ record ConversationFilter(String status, String customer, String language, Strin
     return (status == null || state.getStatus().name().equalsIgnoreCase(status))
         && (language == null || language.equalsIgnoreCase(state.getLanguage()))
         && (updatedSince == null || !state.getUpdatedAt().isBefore(updatedSince))
-        && (customer == null || contains(state.getCustomerName(), customer) || contains(state.getCustomerId(), customer));
+        && (customer == null || contains(state.getCustomerName(), customer) || contains(state.getCustomerId(), customer)
+            || phoneContains(state.getPhone(), customer));
+  }
+
+  /** "555 0142" finds "+15550100142": digits only, so any formatting of the number matches. */
+  private static boolean phoneContains(String phone, String part) {
+    String digits = part.replaceAll("\\D", "");
+    return phone != null && digits.length() >= 3 && phone.replaceAll("\\D", "").contains(digits);
   }
 
   private static boolean contains(String value, String part) {

@@ -19,6 +19,8 @@ class EntityExtractorTest {
   @CsvSource(delimiter = '|', value = {
       "I can put $3,000 down|down_payment|3000",
       "down payment of 5k|down_payment|5000",
+      "with my $8,000 trade-in|trade_in|8000",
+      "my trade in is worth 6500|trade_in|6500",
       "I can afford $500/month|monthly_budget|500",
       "around 450 a month|monthly_budget|450",
       "looking for something under 2 Cr|budget_max|20000000",
