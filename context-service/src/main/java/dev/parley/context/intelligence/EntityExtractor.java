@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Finds the entities of a sales conversation in a turn, with rules: amounts (with k, lakh and
  * crore), down payments, trade-in values, monthly budgets ("$500/month"), budget ceilings ("under 2 Cr"), loan
- * terms, APRs, credit scores, US states and ZIP codes, configurations ("2bhk" → "2BHK"), and the
+ * terms, APRs, credit scores, US states and ZIP codes, configurations ("2bhk" → "2BHK"), must-haves
+ * ("must have a third row"), and the
  * tenant's products and places, matched despite small typos.
  */
 public final class EntityExtractor {
@@ -32,6 +33,9 @@ public final class EntityExtractor {
   private static final Pattern APR = Pattern.compile("(\\d{1,2}(?:\\.\\d{1,2})?)\\s?%\\s?(?:apr|interest|rate)|apr\\s*(?:of|is|at)?\\s*(\\d{1,2}(?:\\.\\d{1,2})?)\\s?%", Pattern.CASE_INSENSITIVE);
   private static final Pattern CREDIT = Pattern.compile("credit\\s?score\\s*(?:of|is|:|around|about)?\\s*(\\d{3})\\b|\\b(\\d{3})\\s*credit(?:\\s?score)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern ZIP = Pattern.compile("(?:(?i:zip(?:\\s?code)?)\\s*(?:is|:)?\\s*|\\b[A-Z]{2}\\s)(\\d{5})(?:-\\d{4})?\\b");
+  private static final Pattern MUST_HAVE = Pattern.compile(
+      "(?:must have|must-have|has to have|needs? to have|non[- ]negotiable:?|can't do without|cannot do without)\\s+(?:an? |the )?([\\p{L}\\p{N} -]{3,40}?)(?=[,.!?;]|$|\\s+and\\s|\\s+but\\s)",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern CONFIGURATION = Pattern.compile("\\b(\\d)\\s?-?\\s?(bhk|rk)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern STATE_CODE = Pattern.compile("(?:\\b(?:in|from|to|of|at)\\s+|,\\s*)([A-Z]{2})\\b");
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*");
@@ -103,6 +107,10 @@ public final class EntityExtractor {
     while (configuration.find()) {
       add(found, claimed, configuration.start(), configuration.end(), "configuration", configuration.group(),
           configuration.group(1) + configuration.group(2).toUpperCase(Locale.ROOT));
+    }
+    Matcher mustHave = MUST_HAVE.matcher(text);
+    while (mustHave.find()) {
+      add(found, claimed, mustHave.start(), mustHave.end(), "must_have", mustHave.group(), mustHave.group(1).strip().toLowerCase(Locale.ROOT));
     }
     catalogue(text, catalog.products(), "product", EntityExtractor::modelTerms, found);
     catalogue(text, catalog.places(), "location", EntityExtractor::placeTerms, found);

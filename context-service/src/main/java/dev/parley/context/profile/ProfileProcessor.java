@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds every enriched turn of a customer, from any conversation, into their profile:
- * preferences, products viewed, objections, sentiment, engagement, intent to buy and lead
+ * preferences (budget, configuration, location, must-haves...), products viewed, objections, sentiment, engagement, intent to buy and lead
  * temperature ({@link LeadScoring}). Runs on turns re-keyed by customer, so it is the single
  * writer of each profile.
  */
@@ -58,7 +58,13 @@ public final class ProfileProcessor implements Processor<String, EnrichedTurn, S
     List<String> products = new ArrayList<>(profile.getProductsViewed());
     if (turn.getAnalysis() != null) {
       turn.getAnalysis().getEntities().forEach(entity -> {
-        if (PREFERENCES.contains(entity.getType())) {
+        if (entity.getType().equals("must_have")) {
+          // Must-haves accumulate: "leather" and later "third row" are both wanted.
+          String had = preferences.get("must_haves");
+          if (had == null || !List.of(had.split(", ")).contains(entity.getValue())) {
+            preferences.put("must_haves", had == null ? entity.getValue() : had + ", " + entity.getValue());
+          }
+        } else if (PREFERENCES.contains(entity.getType())) {
           preferences.put(entity.getType().equals("money") ? "price_mentioned" : entity.getType(), entity.getValue());
         } else if (entity.getType().equals("product")) {
           products.remove(entity.getValue());

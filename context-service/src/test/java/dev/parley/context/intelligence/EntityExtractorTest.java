@@ -37,7 +37,9 @@ class EntityExtractorTest {
       "Austin, TX 78701|zip|78701",
       "my zip code is 90210|zip|90210",
       "need a 2bhk|configuration|2BHK",
-      "3 BHK please|configuration|3BHK"})
+      "3 BHK please|configuration|3BHK",
+      "it must have a third row seat, and leather|must_have|third row seat",
+      "parking is non-negotiable: covered parking.|must_have|covered parking"})
   void shouldFindEntity(String text, String type, String value) {
     assertThat(extractor.extract(text, DEALER)).extracting(Entity::getType, Entity::getValue)
         .contains(org.assertj.core.groups.Tuple.tuple(type, value));
