@@ -3,10 +3,6 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.devstack.SampleData;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +12,12 @@ import tools.jackson.databind.JsonNode;
 /** POST /ai/analyze-intent reads a message the way a turn is read, against the tenant's inventory. */
 class AnalyzeIntentIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @Test
-  void shouldReturnIntentEntitiesAndSuggestedActions() throws Exception {
-    var response = post("{\"message\":\"What APR would I get on the rav 4 for 60 months? I can do $3,000 down, I'm in Texas\"}");
+  void shouldReturnIntentEntitiesAndSuggestedActions() {
+    var response = client().post("/ai/analyze-intent", "{\"message\":\"What APR would I get on the rav 4 for 60 months? I can do $3,000 down, I'm in Texas\"}");
 
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode body = Client.JSON.readTree(response.body());
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    JsonNode body = response.json();
     assertThat(body.get("intent").asString()).isEqualTo("financing");
     assertThat(body.get("confidence").asDouble()).isBetween(0.0, 1.0);
     assertThat(body.get("language").asString()).isEqualTo("en");
@@ -34,18 +28,15 @@ class AnalyzeIntentIT {
   }
 
   @Test
-  void shouldRejectBlankMessage() throws Exception {
-    var response = post("{\"message\":\" \"}");
+  void shouldRejectBlankMessage() {
+    var response = client().post("/ai/analyze-intent", "{\"message\":\" \"}");
 
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.isProblem()).isTrue();
   }
 
-  private static HttpResponse<String> post(String json) throws Exception {
+  private static Client client() {
     var stack = Pipeline.stack();
-    String token = stack.tokens().mint(SampleData.TENANT, "analyst", Duration.ofHours(1));
-    return HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/ai/analyze-intent"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    return new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "analyst", Duration.ofHours(1)));
   }
 }

@@ -36,6 +36,65 @@ final class Client {
     this.token = token;
   }
 
+  /** A plain HTTP exchange with the API. */
+  record Http(int status, String contentType, String body) {
+    JsonNode json() {
+      return body == null || body.isBlank() ? null : JSON.readTree(body);
+    }
+
+    boolean isProblem() {
+      return contentType.startsWith("application/problem+json");
+    }
+  }
+
+  Http get(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  }
+
+  Http post(String path, String json) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Http patch(String path, String json) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** GETs the path until it answers 200 with a body the condition accepts (state is eventually consistent). */
+  JsonNode poll(String path, java.util.function.Predicate<JsonNode> ready) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Http last = null;
+    while (System.nanoTime() < deadline) {
+      last = get(path);
+      if (last.status() == 200 && ready.test(last.json())) {
+        return last.json();
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("not ready: " + (last == null ? "no answer" : last.status() + " " + last.body()));
+  }
+
+  private Http send(HttpRequest.Builder request) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Http(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   Response chat(String json, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/ai/chat"))
         .timeout(Duration.ofSeconds(60))

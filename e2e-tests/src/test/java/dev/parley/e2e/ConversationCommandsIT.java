@@ -7,10 +7,6 @@ import dev.parley.events.ConversationError;
 import dev.parley.events.ConversationState;
 import dev.parley.events.SalesStage;
 import dev.parley.schemas.Topics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -21,32 +17,30 @@ import org.junit.jupiter.api.Test;
 class ConversationCommandsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Client client;
-  private static String token;
 
   @BeforeAll
   static void start() {
     var stack = Pipeline.stack();
-    token = stack.tokens().mint(SampleData.TENANT, "sales-manager", Duration.ofHours(1));
-    client = new Client(stack.ingressUrl(), token);
+    client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "sales-manager", Duration.ofHours(1)));
   }
 
   @Test
-  void shouldApplyAllowedStageChangeAndRefuseDisallowedOneWithErrorEvent() throws Exception {
+  void shouldApplyAllowedStageChangeAndRefuseDisallowedOneWithErrorEvent() {
     String conversation = "cmd-" + UUID.randomUUID();
     assertThat(client.chat("{\"message\":\"Hi, I need a new SUV\",\"conversationId\":\"" + conversation + "\"}").status()).isEqualTo(200);
 
-    assertThat(patch(conversation, "{\"stage\":\"qualifying\",\"customerName\":\"Dana Reyes\"}").statusCode()).isEqualTo(202);
+    assertThat(client.patch("/ai/conversations/" + conversation, "{\"stage\":\"qualifying\",\"customerName\":\"Dana Reyes\"}").status())
+        .isEqualTo(202);
     List<ConversationState> states = TopicReader.read(Topics.CONVERSATIONS, s -> s.getConversationId().equals(conversation),
         found -> found.stream().anyMatch(s -> "Dana Reyes".equals(s.getCustomerName())), WAIT);
     ConversationState latest = states.get(states.size() - 1);
     assertThat(latest.getStage()).isEqualTo(SalesStage.QUALIFYING);
     assertThat(latest.getCustomerName()).isEqualTo("Dana Reyes");
 
-    var refused = patch(conversation, "{\"stage\":\"closing\"}");
-    assertThat(refused.statusCode()).isEqualTo(202);
-    String commandId = Client.JSON.readTree(refused.body()).get("commandIds").get(0).asString();
+    var refused = client.patch("/ai/conversations/" + conversation, "{\"stage\":\"closing\"}");
+    assertThat(refused.status()).isEqualTo(202);
+    String commandId = refused.json().get("commandIds").get(0).asString();
     List<ConversationError> errors = TopicReader.read(Topics.CONVERSATION_ERRORS, e -> e.getCommandId().equals(commandId),
         found -> !found.isEmpty(), WAIT);
     assertThat(errors).singleElement().satisfies(error -> {
@@ -56,17 +50,11 @@ class ConversationCommandsIT {
   }
 
   @Test
-  void shouldRejectInvalidPatchWithProblemDetails() throws Exception {
+  void shouldRejectInvalidPatchWithProblemDetails() {
     for (String body : List.of("{}", "{\"stage\":\"haggling\"}", "{\"status\":\"ASLEEP\"}")) {
-      var response = patch("cmd-" + UUID.randomUUID(), body);
-      assertThat(response.statusCode()).as(body).isEqualTo(400);
-      assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+      var response = client.patch("/ai/conversations/cmd-" + UUID.randomUUID(), body);
+      assertThat(response.status()).as(body).isEqualTo(400);
+      assertThat(response.isProblem()).isTrue();
     }
-  }
-
-  private static HttpResponse<String> patch(String conversation, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(Pipeline.stack().ingressUrl() + "/ai/conversations/" + conversation))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -5,23 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.devstack.SampleData;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.schemas.Topics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Profiles follow a customer across conversations; a returning customer's turn says so; hot leads are listed. */
 class CustomerProfilesIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @Test
-  void shouldBuildProfileAcrossConversationsAndListCustomerAmongHotLeads() throws Exception {
+  void shouldBuildProfileAcrossConversationsAndListCustomerAmongHotLeads() {
     var stack = Pipeline.stack();
     String token = stack.tokens().mint(SampleData.TENANT, "dealer-app", Duration.ofHours(1));
     var client = new Client(stack.ingressUrl(), token);
@@ -29,7 +22,7 @@ class CustomerProfilesIT {
 
     client.chat("{\"message\":\"What APR for the rav 4 over 60 months with a 720 credit score?\",\"customerId\":\"" + customer + "\"}");
     client.chat("{\"message\":\"I can put $5,000 down. Can I book a test drive on Saturday?\",\"customerId\":\"" + customer + "\"}");
-    JsonNode profile = poll(token, "/ai/customers/" + customer + "/profile", p -> p.get("sessionCount").asInt() == 2);
+    JsonNode profile = client.poll("/ai/customers/" + customer + "/profile", p -> p.get("sessionCount").asInt() == 2);
     var returning = client.chat("{\"message\":\"Hello again\",\"customerId\":\"" + customer + "\"}");
 
     assertThat(profile.get("productsViewed").get(0).asString()).isEqualTo("2024 Toyota RAV4 XLE");
@@ -40,38 +33,19 @@ class CustomerProfilesIT {
         found -> !found.isEmpty(), Duration.ofSeconds(60)).get(0);
     assertThat(turn.getProfile()).as("a returning customer's turn carries their profile").isNotNull();
     assertThat(turn.getProfile().getProductsViewed()).contains("2024 Toyota RAV4 XLE");
-    JsonNode leads = poll(token, "/ai/leads?temperature=HOT", l -> l.get("items").toString().contains(customer));
+    JsonNode leads = client.poll("/ai/leads?temperature=HOT", l -> l.get("items").toString().contains(customer));
     assertThat(leads.get("total").asInt()).isPositive();
-    JsonNode hotConversations = poll(token, "/ai/conversations?temperature=HOT&customer=" + customer, l -> l.get("total").asInt() == 3);
+    JsonNode hotConversations = client.poll("/ai/conversations?temperature=HOT&customer=" + customer, l -> l.get("total").asInt() == 3);
     assertThat(hotConversations.get("items").get(0).get("leadTemperature").asString()).isEqualTo("HOT");
-    assertThat(get(token, "/ai/conversations?temperature=COLD&customer=" + customer).body()).contains("\"total\":0");
+    assertThat(client.get("/ai/conversations?temperature=COLD&customer=" + customer).json().get("total").asInt()).isZero();
   }
 
   @Test
-  void shouldAnswer404ForUnknownCustomerAnd400ForBadTemperature() throws Exception {
+  void shouldAnswer404ForUnknownCustomerAnd400ForBadTemperature() {
     var stack = Pipeline.stack();
-    String token = stack.tokens().mint(SampleData.TENANT, "dealer-app", Duration.ofHours(1));
+    var client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "dealer-app", Duration.ofHours(1)));
 
-    assertThat(get(token, "/ai/customers/nobody-" + UUID.randomUUID() + "/profile").statusCode()).isEqualTo(404);
-    assertThat(get(token, "/ai/leads?temperature=LUKEWARM").statusCode()).isEqualTo(400);
-  }
-
-  private static HttpResponse<String> get(String token, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(Pipeline.stack().ingressUrl() + path))
-        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode poll(String token, String path, Predicate<JsonNode> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      var response = get(token, path);
-      last = response.statusCode() + " " + response.body();
-      if (response.statusCode() == 200 && ready.test(Client.JSON.readTree(response.body()))) {
-        return Client.JSON.readTree(response.body());
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not ready: " + last);
+    assertThat(client.get("/ai/customers/nobody-" + UUID.randomUUID() + "/profile").status()).isEqualTo(404);
+    assertThat(client.get("/ai/leads?temperature=LUKEWARM").status()).isEqualTo(400);
   }
 }
