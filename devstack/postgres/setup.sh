@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL with the pgvector extension is installed and running on this machine
+# (Debian, run as root), and that the database Parley's tests use exists. Idempotent: a machine
+# that already has it is left as it is, in about a second.
+#
+# Debian bookworm has no pgvector package, so it is built from Debian trixie's source package
+# against the installed PostgreSQL (about 30 s). The apt source list for that lives in a
+# temporary directory and is passed on the command line: the machine's own apt setup is untouched.
+set -euo pipefail
+
+log() { echo "[postgres-setup] $*"; }
+
+if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  log "installing PostgreSQL"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+
+if [ ! -f "/usr/share/postgresql/$version/extension/vector.control" ]; then
+  log "building pgvector for PostgreSQL $version"
+  work=$(mktemp -d)
+  chmod 755 "$work" # apt's download user reads the lists there
+  trap 'rm -rf "$work"' EXIT
+  # The same mirror the machine already uses, with the trixie suite and source packages only.
+  mirror=$(grep -h -m1 -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' || true)
+  [ -n "$mirror" ] || mirror=$(grep -h -m1 -E '^deb ' /etc/apt/sources.list | awk '{print $2}')
+  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  mkdir -p "$work/lists/partial"
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: %s\n' "$mirror" "$keyring" > "$work/trixie.sources"
+  apt_opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$work" -o "Dir::State::Lists=$work/lists")
+  apt-get "${apt_opts[@]}" update -qq
+  apt-get update -qq # the machine's own lists, for the build dependencies
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-server-dev-$version" build-essential >/dev/null 2>&1
+  (cd "$work" && apt-get "${apt_opts[@]}" source -qq pgvector >/dev/null 2>&1)
+  src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)
+  make -s -C "$src" PG_CONFIG="/usr/lib/postgresql/$version/bin/pg_config" >/dev/null
+  make -s -C "$src" PG_CONFIG="/usr/lib/postgresql/$version/bin/pg_config" install >/dev/null
+fi
+
+if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
+  log "starting PostgreSQL $version"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start
+fi
+
+# The tests connect over TCP as postgres to a database of their own, with the extension in it.
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'parley_test'\"" | grep -q 1 \
+  || su postgres -c "createdb parley_test"
+su postgres -c "psql -q -d parley_test -c 'SET client_min_messages TO warning; CREATE EXTENSION IF NOT EXISTS vector'"
+log "PostgreSQL $version with pgvector is ready (database parley_test)"
