@@ -42,8 +42,13 @@ if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
   pg_ctlcluster --skip-systemctl-redirect "$version" main start
 fi
 
-# The tests connect over TCP as postgres to a database of their own, with the extension in it.
-su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'parley_test'\"" | grep -q 1 \
-  || su postgres -c "createdb parley_test"
-su postgres -c "psql -q -d parley_test -c 'SET client_min_messages TO warning; CREATE EXTENSION IF NOT EXISTS vector'"
-log "PostgreSQL $version with pgvector is ready (database parley_test)"
+# The tests connect over TCP as role parley (a local test credential, not a secret) to a database
+# of their own that it owns, with the extension in it (creating an extension needs a superuser).
+psql_admin() { su postgres -c "psql -qtA -v ON_ERROR_STOP=1 $*"; }
+psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname = 'parley'\"" | grep -q 1 \
+  || psql_admin "-c \"CREATE ROLE parley LOGIN PASSWORD 'parley'\""
+psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname = 'parley_test'\"" | grep -q 1 \
+  || su postgres -c "createdb -O parley parley_test"
+psql_admin "-c \"ALTER DATABASE parley_test OWNER TO parley\""
+psql_admin "-d parley_test -c \"SET client_min_messages TO warning; CREATE EXTENSION IF NOT EXISTS vector\""
+log "PostgreSQL $version with pgvector is ready (database parley_test, role parley)"
