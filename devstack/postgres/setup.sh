@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL with the pgvector extension is installed and running on this machine
-# (Debian, run as root), and that the database Parley's tests use exists. Idempotent: a machine
+# (Debian, run as root), and that the databases of the local run (parley) and the tests
+# (parley_test) exist. Idempotent: a machine
 # that already has it is left as it is, in about a second.
 #
 # Debian bookworm has no pgvector package, so it is built from Debian trixie's source package
@@ -47,8 +48,10 @@ fi
 psql_admin() { su postgres -c "psql -qtA -v ON_ERROR_STOP=1 $*"; }
 psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname = 'parley'\"" | grep -q 1 \
   || psql_admin "-c \"CREATE ROLE parley LOGIN PASSWORD 'parley'\""
-psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname = 'parley_test'\"" | grep -q 1 \
-  || su postgres -c "createdb -O parley parley_test"
-psql_admin "-c \"ALTER DATABASE parley_test OWNER TO parley\""
-psql_admin "-d parley_test -c \"SET client_min_messages TO warning; CREATE EXTENSION IF NOT EXISTS vector\""
-log "PostgreSQL $version with pgvector is ready (database parley_test, role parley)"
+for database in parley parley_test; do # the local run's and the tests'
+  psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname = '$database'\"" | grep -q 1 \
+    || su postgres -c "createdb -O parley $database"
+  psql_admin "-c \"ALTER DATABASE $database OWNER TO parley\""
+  psql_admin "-d $database -c \"SET client_min_messages TO warning; CREATE EXTENSION IF NOT EXISTS vector\""
+done
+log "PostgreSQL $version with pgvector is ready (databases parley and parley_test, role parley)"

@@ -33,7 +33,7 @@ public final class LocalRun {
     EmbeddedKraftBroker broker = new EmbeddedKraftBroker();
     Stack stack;
     try {
-      stack = Stack.start(broker, new Stack.Options(root, root.resolve(".parley"), port, Map.of("llm-service", model)));
+      stack = Stack.start(broker, new Stack.Options(root, root.resolve(".parley"), port, "parley", Map.of("llm-service", model)));
     } catch (RuntimeException e) {
       broker.close();
       throw e;

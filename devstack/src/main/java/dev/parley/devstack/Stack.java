@@ -38,9 +38,11 @@ public final class Stack implements AutoCloseable {
    * @param repoRoot    the checkout, holding each module's target/ folder
    * @param workDir     where logs and state go
    * @param ingressPort ingress-service's port, 0 for any free port
+   * @param database    the PostgreSQL database (with pgvector) of llm-service's knowledge base, on this machine
    * @param extraEnv    more environment for a service, by service name (for example a model endpoint for llm-service)
    */
-  public record Options(Path repoRoot, Path workDir, int ingressPort, Map<String, Map<String, String>> extraEnv) {
+  public record Options(Path repoRoot, Path workDir, int ingressPort, String database,
+      Map<String, Map<String, String>> extraEnv) {
   }
 
   /** How a service was started, so it can be started again. */
@@ -103,6 +105,11 @@ public final class Stack implements AutoCloseable {
           "PARLEY_JWT_SECRET", jwtSecret,
           "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString(),
           "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service")));
+      if (service.equals("llm-service")) {
+        // The local role that devstack/postgres/setup.sh creates; a test credential, not a secret.
+        env.putAll(Map.of("PARLEY_DB_URL", "r2dbc:postgresql://127.0.0.1:5432/" + options.database(),
+            "PARLEY_DB_USERNAME", "parley", "PARLEY_DB_PASSWORD", "parley"));
+      }
       env.putAll(options.extraEnv().getOrDefault(service, Map.of()));
       Launch launch = new Launch(runnableJar(options.repoRoot(), service), Map.copyOf(env), logs, port);
       launches.put(service, launch);

@@ -26,7 +26,7 @@ final class Pipeline {
     if (stack == null) {
       KafkaBroker broker = dockerAvailable() ? new ContainerBroker() : new EmbeddedKraftBroker();
       Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
-      stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, Map.of()));
+      stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, "parley_test", Map.of()));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stack.close();
         broker.close();

@@ -11,7 +11,8 @@ import dev.parley.events.ReplyChunk;
 import dev.parley.events.ReplyStatus;
 import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
-import dev.parley.llm.knowledge.KnowledgeIndex;
+import dev.parley.llm.knowledge.KnowledgeService;
+import dev.parley.llm.knowledge.SearchFilters;
 import dev.parley.llm.knowledge.ScoredPassage;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topics;
@@ -46,14 +47,14 @@ class TurnResponder {
   private static final Logger log = LoggerFactory.getLogger(TurnResponder.class);
   static final String FALLBACK_TEXT = "Sorry, I can't answer that right now. A sales person will get back to you shortly.";
 
-  private final KnowledgeIndex knowledge;
+  private final KnowledgeService knowledge;
   private final StreamingChatModel model;
   private final ModelInfo modelInfo;
   private final KafkaTemplate<String, SpecificRecord> kafka;
   private final Duration timeout;
   private final int passages;
 
-  TurnResponder(KnowledgeIndex knowledge, StreamingChatModel model, ModelInfo modelInfo,
+  TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages) {
@@ -74,7 +75,8 @@ class TurnResponder {
     }
     UserTurn userTurn = turn.getTurn();
     String replyId = Keys.derivedId("reply", turn.getEventId());
-    List<ScoredPassage> found = knowledge.search(userTurn.getTenantId(), userTurn.getText(), passages);
+    List<ScoredPassage> found = knowledge.search(userTurn.getTenantId(), userTurn.getText(), SearchFilters.NONE, passages)
+        .block(timeout).hits().stream().map(hit -> new ScoredPassage(hit.passage(), hit.similarity())).toList();
 
     List<CompletableFuture<?>> chunkSends = new ArrayList<>();
     ChunkBatcher batcher = new ChunkBatcher(80, 50, System::currentTimeMillis, (sequence, text) ->

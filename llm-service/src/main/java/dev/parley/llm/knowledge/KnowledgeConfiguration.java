@@ -1,13 +1,49 @@
 package dev.parley.llm.knowledge;
 
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 
+/**
+ * The knowledge base: PostgreSQL with pgvector over R2DBC (Spring Boot's {@code spring.r2dbc.*},
+ * set from PARLEY_DB_*), and the embedding model: in-process MiniLM (384 dimensions, offline) by
+ * default, or any OpenAI-compatible embedding endpoint when {@code parley.embedding.base-url} is set.
+ */
 @Configuration
 class KnowledgeConfiguration {
 
   @Bean
-  KnowledgeIndex knowledgeIndex() {
-    return new KnowledgeIndex();
+  EmbeddingModel embeddingModel(@Value("${parley.embedding.base-url:}") String baseUrl,
+      @Value("${parley.embedding.api-key:}") String apiKey,
+      @Value("${parley.embedding.model:text-embedding-3-small}") String model,
+      @Value("${parley.embedding.dimensions:384}") int dimensions) {
+    if (baseUrl.isBlank()) {
+      return new AllMiniLmL6V2QuantizedEmbeddingModel();
+    }
+    return OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(apiKey.isBlank() ? "none" : apiKey)
+        .modelName(model).dimensions(dimensions).timeout(Duration.ofSeconds(30)).build();
+  }
+
+  @Bean
+  KnowledgeStore knowledgeStore(ConnectionFactory connections, @Value("${parley.embedding.dimensions:384}") int dimensions) {
+    DatabaseClient db = DatabaseClient.create(connections);
+    // Before anything reads or writes: the tables and indexes, created if missing.
+    KnowledgeSchema.create(db, dimensions).block(Duration.ofSeconds(60));
+    return new KnowledgeStore(db, TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+  }
+
+  @Bean
+  KnowledgeService knowledgeService(KnowledgeStore store, EmbeddingModel embeddings,
+      @Value("${parley.knowledge.chunk-chars:800}") int chunkChars,
+      @Value("${parley.knowledge.overlap-chars:150}") int overlapChars) {
+    return new KnowledgeService(store, embeddings, chunkChars, overlapChars);
   }
 }

@@ -13,22 +13,25 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the {@link KnowledgeIndex} in step with the compacted knowledge-documents topic: reads it
- * whole at start, before any turn is answered (this lifecycle starts before the listener
- * containers), then follows it. A tombstone removes the document.
+ * Keeps the knowledge base in step with the compacted knowledge-documents topic: reads it whole at
+ * start, before any turn is answered (this lifecycle starts before the listener containers), then
+ * follows it. A tombstone removes the document; a version already stored is not embedded again.
+ * Runs on its own thread, so waiting for the database here blocks no event loop.
  */
 @Component
 class KnowledgeLoader implements SmartLifecycle {
 
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofMinutes(2);
+
   private final KafkaProperties properties;
   private final AvroSerdes serdes;
-  private final KnowledgeIndex index;
+  private final KnowledgeService knowledge;
   private volatile TopicFollower follower;
 
-  KnowledgeLoader(KafkaProperties properties, AvroSerdes serdes, KnowledgeIndex index) {
+  KnowledgeLoader(KafkaProperties properties, AvroSerdes serdes, KnowledgeService knowledge) {
     this.properties = properties;
     this.serdes = serdes;
-    this.index = index;
+    this.knowledge = knowledge;
   }
 
   @Override
@@ -39,10 +42,10 @@ class KnowledgeLoader implements SmartLifecycle {
 
   private void apply(ConsumerRecord<String, SpecificRecord> record) {
     if (record.value() instanceof KnowledgeDocument document) {
-      index.put(document);
+      knowledge.ingest(document).block(TIMEOUT);
     } else if (record.value() == null && record.key() != null) {
       String key = record.key();
-      index.remove(Keys.tenantOf(key), key.substring(key.indexOf(':') + 1));
+      knowledge.delete(Keys.tenantOf(key), key.substring(key.indexOf(':') + 1)).block(TIMEOUT);
     }
   }
 
