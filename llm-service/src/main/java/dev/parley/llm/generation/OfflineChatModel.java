@@ -77,7 +77,9 @@ public final class OfflineChatModel implements StreamingChatModel {
         String text = sentence.strip();
         Set<String> shared = new HashSet<>(words(text));
         shared.retainAll(asked);
-        if (!shared.isEmpty() && text.length() > 10) {
+        // Overlapping chunks repeat sentences: each is considered once.
+        boolean seen = candidates.stream().anyMatch(c -> c.sentence().equals(text));
+        if (!shared.isEmpty() && text.length() > 10 && !seen) {
           candidates.add(new Candidate(Integer.parseInt(passage.group(1)), passage.group(2), text, shared.size(), order++));
         }
       }

@@ -29,6 +29,18 @@ class OfflineChatModelTest {
   }
 
   @Test
+  void shouldNotRepeatSentenceThatOverlappingChunksShare() {
+    String system = """
+        Knowledge:
+        [1] Financing: Loans run 24 to 84 months. The APR depends on the credit score.
+        [2] Financing: The APR depends on the credit score. Pre-approval takes 15 minutes.""";
+
+    String answer = OfflineChatModel.answer(List.of(SystemMessage.from(system), UserMessage.from("what does the APR depend on?")));
+
+    assertThat(answer.split("The APR depends on the credit score", -1)).hasSize(2);
+  }
+
+  @Test
   void shouldSayItDoesNotKnowWhenNoPassageMatches() {
     String answer = OfflineChatModel.answer(List.of(SystemMessage.from(SYSTEM), UserMessage.from("Do you sell boats?")));
 
