@@ -104,7 +104,8 @@ public final class Stack implements AutoCloseable {
           "PARLEY_REGISTRY_URL", registryUrl,
           "PARLEY_JWT_SECRET", jwtSecret,
           "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString(),
-          "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service")));
+          "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service"),
+          "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service")));
       if (service.equals("llm-service")) {
         // The local role that devstack/postgres/setup.sh creates; a test credential, not a secret.
         env.putAll(Map.of("PARLEY_DB_URL", "r2dbc:postgresql://127.0.0.1:5432/" + options.database(),

@@ -25,7 +25,7 @@ class KafkaConfiguration {
 
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.INBOUND_MESSAGES, Topics.CONVERSATION_COMMANDS));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.INBOUND_MESSAGES, Topics.CONVERSATION_COMMANDS, Topics.KNOWLEDGE_DOCUMENTS));
     return new AvroSerdes(registryUrl);
   }
 
