@@ -9,6 +9,7 @@ import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.DeliveryStatus;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.InboundMessage;
+import dev.parley.events.ToolCallAudit;
 import dev.parley.schemas.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,8 @@ class ChatPipelineIT {
 
     assertThat(response.status()).as(response.raw()).isEqualTo(200);
     var body = response.body();
-    assertThat(body.get("reply").asString()).contains("6.25%").contains("trade-in");
+    assertThat(body.get("reply").asString()).contains("6.25%").contains("trade-in")
+        .as("computed by the tax tool from the deal: 6.25% of 32,500 less the 8,000 trade-in").contains("$1,531.25");
     assertThat(body.get("intent").asString()).isEqualTo("pricing_tax");
     assertThat(body.get("confidence").asDouble()).isBetween(0.0, 1.0);
     assertThat(body.get("sources").get(0).get("documentId").asString()).isEqualTo("kb-sales-tax");
@@ -62,6 +64,14 @@ class ChatPipelineIT {
     assertThat(turn.getCustomer().getName()).isEqualTo("Maria Lopez");
     assertThat(turn.getDeal().getVehicle()).isEqualTo("2024 Toyota RAV4 XLE");
     assertThat(turn.getInsight().getDealStrategy()).isEqualTo("payment-first financing offer");
+    String replyId = body.get("replyId").asString();
+    List<ToolCallAudit> audit = TopicReader.read(Topics.TOOL_CALLS, a -> a.getReplyId().equals(replyId),
+        found -> !found.isEmpty(), WAIT);
+    assertThat(audit).singleElement().satisfies(call -> {
+      assertThat(call.getTool()).isEqualTo("calculateSalesTax");
+      assertThat(call.getStatus()).isEqualTo("OK");
+      assertThat(call.getArguments()).contains("\"state\":\"TX\"");
+    });
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.parley.llm.generation;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -13,6 +15,8 @@ import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -20,9 +24,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The model used when no model endpoint is configured. It is not a language model and says so:
- * it reads the knowledge passages of the prompt, picks the sentences that share the most words
- * with the customer's question, and answers with them, citing their passage numbers. It streams
+ * The model used when no model endpoint is configured. It is not a language model and says so.
+ * Offered tools, it calls those the turn's intent and facts call for ({@link OfflineTools}) through
+ * the same tool loop as a real model; then it answers with the tools' results and the knowledge
+ * sentences that share the most words with the question, citing their passage numbers. It streams
  * its answer a few words at a time, like a real model, through LangChain4j's streaming interface.
  *
  * <p>Token counts are estimated (about 4 characters a token) and marked as estimated in the reply.
@@ -39,16 +44,31 @@ public final class OfflineChatModel implements StreamingChatModel {
       "i", "in", "is", "it", "me", "my", "of", "on", "or", "the", "this", "to", "what", "with", "you", "your", "be", "will");
   private static final int WORDS_PER_PIECE = 3;
 
+  private static final Pattern INTENT_LINE = Pattern.compile("^Intent: ([a-z_]+)", Pattern.MULTILINE);
+  private static final Pattern FACTS_LINE = Pattern.compile("^" + Prompt.FACTS_HEADER + " (.*)$", Pattern.MULTILINE);
+
   @Override
   public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
     try {
-      String answer = answer(request.messages());
+      List<ChatMessage> messages = request.messages();
+      int input = messages.stream().mapToInt(m -> estimateTokens(text(m))).sum();
+      if (request.toolSpecifications() != null && !request.toolSpecifications().isEmpty() && toolResults(messages).isEmpty()) {
+        String system = systemText(messages);
+        Matcher intent = INTENT_LINE.matcher(system);
+        List<ToolExecutionRequest> calls = OfflineTools.choose(intent.find() ? intent.group(1) : "other", facts(system),
+            lastUserText(messages), request.toolSpecifications());
+        if (!calls.isEmpty()) {
+          handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(calls)).modelName(NAME)
+              .tokenUsage(new TokenUsage(input, calls.size() * 20)).finishReason(FinishReason.TOOL_EXECUTION).build());
+          return;
+        }
+      }
+      String answer = answer(messages);
       String[] words = answer.split(" ");
       for (int i = 0; i < words.length; i += WORDS_PER_PIECE) {
         String piece = String.join(" ", List.of(words).subList(i, Math.min(words.length, i + WORDS_PER_PIECE)));
         handler.onPartialResponse(i == 0 ? piece : " " + piece);
       }
-      int input = request.messages().stream().mapToInt(m -> estimateTokens(text(m))).sum();
       handler.onCompleteResponse(ChatResponse.builder()
           .aiMessage(AiMessage.from(answer))
           .modelName(NAME)
@@ -61,11 +81,17 @@ public final class OfflineChatModel implements StreamingChatModel {
   }
 
   static String answer(List<ChatMessage> messages) {
-    String system = messages.stream().filter(SystemMessage.class::isInstance).map(OfflineChatModel::text)
-        .findFirst().orElse("");
-    String question = messages.stream().filter(UserMessage.class::isInstance).reduce((a, b) -> b)
-        .map(OfflineChatModel::text).orElse("");
+    String system = systemText(messages);
+    String question = lastUserText(messages);
     Set<String> asked = words(question);
+    // What the tools computed comes first: those are the numbers the customer asked for.
+    List<String> computed = new ArrayList<>();
+    for (ToolExecutionResultMessage result : toolResults(messages)) {
+      String sentence = OfflineTools.describe(result.toolName(), result.text());
+      if (sentence != null) {
+        computed.add(sentence);
+      }
+    }
 
     record Candidate(int passage, String title, String sentence, int overlap, int order) {
     }
@@ -84,6 +110,11 @@ public final class OfflineChatModel implements StreamingChatModel {
         }
       }
     }
+    if (!computed.isEmpty()) {
+      String supporting = candidates.stream().max(Comparator.comparingInt(Candidate::overlap))
+          .map(c -> " " + c.sentence() + " [" + c.passage() + "]").orElse("");
+      return String.join(" ", computed) + supporting;
+    }
     if (candidates.isEmpty()) {
       return "I don't have information on that in my knowledge base yet. "
           + "I can connect you with a sales person who can help.";
@@ -101,6 +132,39 @@ public final class OfflineChatModel implements StreamingChatModel {
       answer.append(candidate.sentence()).append(" [").append(candidate.passage()).append("] ");
     }
     return answer.toString().strip();
+  }
+
+  /** Tool results given since the customer's last message. */
+  private static List<ToolExecutionResultMessage> toolResults(List<ChatMessage> messages) {
+    List<ToolExecutionResultMessage> results = new ArrayList<>();
+    for (int i = messages.size() - 1; i >= 0 && !(messages.get(i) instanceof UserMessage); i--) {
+      if (messages.get(i) instanceof ToolExecutionResultMessage result) {
+        results.add(0, result);
+      }
+    }
+    return results;
+  }
+
+  private static Map<String, String> facts(String system) {
+    Map<String, String> facts = new LinkedHashMap<>();
+    Matcher line = FACTS_LINE.matcher(system);
+    if (line.find()) {
+      for (String pair : line.group(1).split("; ")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          facts.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+      }
+    }
+    return facts;
+  }
+
+  private static String systemText(List<ChatMessage> messages) {
+    return messages.stream().filter(SystemMessage.class::isInstance).map(OfflineChatModel::text).findFirst().orElse("");
+  }
+
+  private static String lastUserText(List<ChatMessage> messages) {
+    return messages.stream().filter(UserMessage.class::isInstance).reduce((a, b) -> b).map(OfflineChatModel::text).orElse("");
   }
 
   private static Set<String> words(String text) {

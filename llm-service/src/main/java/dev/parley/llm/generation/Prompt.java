@@ -21,12 +21,53 @@ import java.util.List;
 final class Prompt {
 
   static final String KNOWLEDGE_HEADER = "Knowledge:";
+  static final String FACTS_HEADER = "Facts:";
+
+  /** Turn entity kinds that are facts for the tools, and the fact names they fill. */
+  private static final java.util.Map<String, String> FACT_OF_ENTITY = java.util.Map.of(
+      "us_state", "state", "zip", "zip", "money", "price", "trade_in", "trade_in", "down_payment", "down_payment",
+      "term_months", "term_months", "apr", "apr", "credit_score", "credit_score");
+
+  /**
+   * The numbers the tools need, in one machine-readable line: from the deal and the customer's
+   * CRM record first, then what the customer just said (which wins).
+   */
+  static java.util.Map<String, String> facts(EnrichedTurn turn) {
+    java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+    if (turn.getCustomer() != null && turn.getCustomer().getState() != null) {
+      facts.put("state", turn.getCustomer().getState());
+    }
+    if (turn.getCustomer() != null && turn.getCustomer().getCreditScore() != null) {
+      facts.put("credit_score", turn.getCustomer().getCreditScore().toString());
+    }
+    if (turn.getDeal() != null) {
+      var deal = turn.getDeal();
+      if (deal.getPrice() != null) {
+        facts.put("price", deal.getPrice().stripTrailingZeros().toPlainString());
+      }
+      if (deal.getDownPayment() != null) {
+        facts.put("down_payment", deal.getDownPayment().stripTrailingZeros().toPlainString());
+      }
+      if (deal.getTradeInValue() != null) {
+        facts.put("trade_in", deal.getTradeInValue().stripTrailingZeros().toPlainString());
+      }
+    }
+    if (turn.getAnalysis() != null) {
+      turn.getAnalysis().getEntities().forEach(entity -> {
+        String fact = FACT_OF_ENTITY.get(entity.getType());
+        if (fact != null) {
+          facts.put(fact, entity.getValue());
+        }
+      });
+    }
+    return facts;
+  }
 
   private static final String RULES = """
       You are Parley, a sales assistant for %s.
       Rules:
       1. Answer from the knowledge below and the customer context; if they do not cover the question, say so and offer to connect the customer with a sales person.
-      2. Never invent prices, rates, taxes or stock: quote them only from the knowledge or the context.
+      2. Never invent prices, rates, taxes, payments or stock: compute them with the tools, or quote the knowledge.
       3. Keep answers short and concrete, and reply in the customer's language.
       4. Cite the knowledge you used as [n].""";
 
@@ -67,6 +108,11 @@ final class Prompt {
     system.append("\nIntent: ").append(turn.getIntent().getName()).append("; buying stage: ").append(turn.getBuyingStage());
     for (var coaching : turn.getCoaching()) {
       system.append("\nCoaching: ").append(coaching.getPrompt());
+    }
+    String facts = facts(turn).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining("; "));
+    if (!facts.isEmpty()) {
+      system.append("\n").append(FACTS_HEADER).append(" ").append(facts);
     }
     system.append("\n\n").append(KNOWLEDGE_HEADER);
     for (int i = 0; i < knowledge.size(); i++) {

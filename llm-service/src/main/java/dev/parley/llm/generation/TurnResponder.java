@@ -1,7 +1,6 @@
 package dev.parley.llm.generation;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.EnrichedTurn;
@@ -9,6 +8,9 @@ import dev.parley.events.KnowledgeSource;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.ReplyChunk;
 import dev.parley.events.ReplyStatus;
+import dev.parley.events.ToolCallAudit;
+import dev.parley.llm.tools.SalesTaxTable;
+import dev.parley.llm.tools.SalesTools;
 import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
 import dev.parley.llm.knowledge.KnowledgeService;
@@ -21,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ class TurnResponder {
   private final KafkaTemplate<String, SpecificRecord> kafka;
   private final Duration timeout;
   private final int passages;
+  private final ToolLoop tools;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka,
@@ -64,6 +66,7 @@ class TurnResponder {
     this.kafka = kafka;
     this.timeout = timeout;
     this.passages = passages;
+    this.tools = new ToolLoop(List.of(new SalesTools(SalesTaxTable.standard())));
   }
 
   @KafkaListener(id = "turn-responder", topics = "parley.enriched-turns", groupId = "parley-llm",
@@ -94,14 +97,15 @@ class TurnResponder {
 
     AssistantReply.Builder reply;
     try {
-      ChatResponse response = generate(turn, found, batcher);
+      ToolLoop.Outcome outcome = generate(turn, record.key(), replyId, found, batcher);
+      ChatResponse response = outcome.response();
       reply = AssistantReply.newBuilder()
           .setText(response.aiMessage().text())
           .setStatus(ReplyStatus.ANSWERED)
           .setSuggestedActions(turn.getSuggestedActions())
           .setFollowUpQuestions(turn.getFollowUpQuestions())
           .setSources(sources(found))
-          .setUsage(usage(response));
+          .setUsage(usage(response.modelName(), outcome.usage()));
     } catch (Exception e) {
       log.warn("model failed on turn {} of tenant {}: {}", turn.getEventId(), userTurn.getTenantId(), e.toString());
       reply = AssistantReply.newBuilder()
@@ -128,9 +132,29 @@ class TurnResponder {
         .build()).join();
   }
 
-  private ChatResponse generate(EnrichedTurn turn, List<ScoredPassage> found, ChunkBatcher batcher) throws Exception {
-    return StreamingAnswer.stream(model, ChatRequest.builder().messages(Prompt.messages(turn, found)).build(), batcher::add)
-        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  private ToolLoop.Outcome generate(EnrichedTurn turn, String key, String replyId, List<ScoredPassage> found,
+      ChunkBatcher batcher) throws Exception {
+    UserTurn userTurn = turn.getTurn();
+    return tools.run(model, Prompt.messages(turn, found), batcher::add,
+        (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
+            .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))
+            .setTenantId(userTurn.getTenantId())
+            .setConversationId(userTurn.getConversationId())
+            .setTurnId(turn.getEventId())
+            .setReplyId(replyId)
+            .setTool(call.name())
+            .setArguments(call.arguments())
+            .setStatus(ok ? "OK" : "ERROR")
+            .setLatencyMs(latencyMs)
+            .setError(error)
+            .setConfidence(turn.getIntent().getConfidence())
+            .setRound(round)
+            .setReasoning(modelInfo.getName() + " asked for " + call.name() + " in round " + round
+                + " for a turn with intent " + turn.getIntent().getName() + " and facts " + Prompt.facts(turn))
+            .setModel(modelInfo.getName())
+            .setCreatedAt(Instant.now())
+            .build()),
+        timeout);
   }
 
   /** One source per document, with its best passage's score, best first. */
@@ -143,9 +167,8 @@ class TurnResponder {
     return List.copyOf(byDocument.values());
   }
 
-  private static TokenUsage usage(ChatResponse response) {
-    var usage = response.tokenUsage();
-    boolean estimated = OfflineChatModel.NAME.equals(response.modelName());
+  private static TokenUsage usage(String modelName, dev.langchain4j.model.output.TokenUsage usage) {
+    boolean estimated = OfflineChatModel.NAME.equals(modelName);
     return usage == null ? new TokenUsage(0, 0, true)
         : new TokenUsage(nz(usage.inputTokenCount()), nz(usage.outputTokenCount()), estimated);
   }

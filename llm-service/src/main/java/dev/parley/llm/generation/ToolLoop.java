@@ -1,0 +1,107 @@
+package dev.parley.llm.generation;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
+import dev.langchain4j.service.tool.ToolExecutionResult;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.langchain4j.invocation.InvocationContext;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The tool loop, the same for every model: ask the model with the tools' specifications; while it
+ * answers with tool calls, run them (LangChain4j's executors over the {@code @Tool} methods), give
+ * back the results and ask again; stream the final answer. Every call is reported to the
+ * {@link ToolCallListener}, successful or not.
+ */
+final class ToolLoop {
+
+  /** Hears about every tool call, for the audit trail. */
+  interface ToolCallListener {
+    void called(ToolExecutionRequest request, String result, boolean ok, long latencyMs, String error, int round);
+  }
+
+  /** The final response, with the token usage of all rounds added up. */
+  record Outcome(ChatResponse response, TokenUsage usage, int toolCalls) {
+  }
+
+  private static final int MAX_ROUNDS = 4;
+
+  private final List<ToolSpecification> specifications = new ArrayList<>();
+  private final Map<String, ToolExecutor> executors = new HashMap<>();
+
+  ToolLoop(List<Object> tools) {
+    for (Object tool : tools) {
+      for (Method method : tool.getClass().getDeclaredMethods()) {
+        if (method.isAnnotationPresent(dev.langchain4j.agent.tool.Tool.class)) {
+          ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
+          specifications.add(specification);
+          executors.put(specification.name(), new DefaultToolExecutor(tool, method));
+        }
+      }
+    }
+  }
+
+  List<ToolSpecification> specifications() {
+    return specifications;
+  }
+
+  Outcome run(StreamingChatModel model, List<ChatMessage> prompt, Consumer<String> onPiece, ToolCallListener listener,
+      Duration timeout) throws Exception {
+    List<ChatMessage> messages = new ArrayList<>(prompt);
+    TokenUsage usage = new TokenUsage(0, 0);
+    int calls = 0;
+    for (int round = 1; ; round++) {
+      ChatRequest request = ChatRequest.builder().messages(messages)
+          .toolSpecifications(round <= MAX_ROUNDS ? specifications : List.of()).build();
+      ChatResponse response = StreamingAnswer.stream(model, request, onPiece).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      usage = usage.add(response.tokenUsage());
+      AiMessage answer = response.aiMessage();
+      if (!answer.hasToolExecutionRequests()) {
+        return new Outcome(response, usage, calls);
+      }
+      messages.add(answer);
+      for (ToolExecutionRequest call : answer.toolExecutionRequests()) {
+        calls++;
+        messages.add(ToolExecutionResultMessage.from(call, execute(call, listener, round)));
+      }
+    }
+  }
+
+  private String execute(ToolExecutionRequest call, ToolCallListener listener, int round) {
+    long started = System.nanoTime();
+    ToolExecutor executor = executors.get(call.name());
+    if (executor == null) {
+      String error = "unknown tool " + call.name();
+      listener.called(call, error, false, 0, error, round);
+      return error;
+    }
+    try {
+      // The executor reports a failing tool in its result rather than by throwing.
+      ToolExecutionResult result = executor.executeWithContext(call, InvocationContext.builder().build());
+      long latency = (System.nanoTime() - started) / 1_000_000;
+      listener.called(call, result.resultText(), !result.isError(), latency, result.isError() ? result.resultText() : null, round);
+      return result.resultText();
+    } catch (RuntimeException e) {
+      // The model gets the error as the tool's result and can recover; the audit records it.
+      String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+      listener.called(call, error, false, (System.nanoTime() - started) / 1_000_000, error, round);
+      return "error: " + error;
+    }
+  }
+}
