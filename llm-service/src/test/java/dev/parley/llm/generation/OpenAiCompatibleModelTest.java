@@ -68,6 +68,37 @@ class OpenAiCompatibleModelTest {
   }
 
   @Test
+  void shouldRunToolCallsOfRemoteModelThroughTheToolLoop() throws Exception {
+    String toolCall = String.join("\n\n",
+        chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"calculateSalesTax\",\"arguments\":\"\"}}]}", null),
+        chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"state\\\":\\\"TX\\\",\\\"price\\\":32500,"
+            + "\\\"tradeIn\\\":8000}\"}}]}", null),
+        chunk("{}", "\"tool_calls\""),
+        "data: [DONE]", "");
+    String answer = String.join("\n\n", chunk("{\"role\":\"assistant\",\"content\":\"The tax is $1,531.25.\"}", null),
+        chunk("{}", "\"stop\""), "data: [DONE]", "");
+    startSequence(List.of(toolCall, answer));
+    var config = new ModelConfiguration();
+    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "k", "fake-gpt", Duration.ofSeconds(10)));
+    List<String> called = new CopyOnWriteArrayList<>();
+    ToolLoop loop = new ToolLoop(List.of(new dev.parley.llm.tools.SalesTools(dev.parley.llm.tools.SalesTaxTable.standard())));
+
+    var outcome = loop.run(model, List.of(SystemMessage.from("You are Parley."), UserMessage.from("Tax on the RAV4 in Texas?")),
+        piece -> { }, (call, result, ok, latency, error, round) -> called.add(call.name() + ":" + ok + ":" + result), Duration.ofSeconds(10));
+
+    assertThat(outcome.response().aiMessage().text()).isEqualTo("The tax is $1,531.25.");
+    assertThat(called).singleElement().asString().startsWith("calculateSalesTax:true:").contains("1531.25");
+    var first = JsonMapper.builder().build().readTree(bodies.get(0));
+    assertThat(first.get("tools").get(0).get("function").get("name").asString()).isNotBlank();
+    var second = JsonMapper.builder().build().readTree(bodies.get(1));
+    var last = second.get("messages").get(second.get("messages").size() - 1);
+    assertThat(last.get("role").asString()).isEqualTo("tool");
+    assertThat(last.get("tool_call_id").asString()).isEqualTo("call_1");
+    assertThat(last.get("content").asString()).contains("\"totalTax\"");
+  }
+
+  @Test
   void shouldReportErrorWhenEndpointFails() throws Exception {
     start(500, "{\"error\":{\"message\":\"upstream overloaded\"}}");
     var config = new ModelConfiguration();
@@ -95,6 +126,21 @@ class OpenAiCompatibleModelTest {
   private static String chunk(String delta, String finishReason) {
     return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"fake-gpt\",\"choices\":[{\"index\":0,\"delta\":"
         + delta + ",\"finish_reason\":" + finishReason + "}]}";
+  }
+
+  /** Answers the n-th request with the n-th body (streamed). */
+  private void startSequence(List<String> answers) throws IOException {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/v1/chat/completions", exchange -> {
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] bytes = answers.get(Math.min(next.getAndIncrement(), answers.size() - 1)).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
   }
 
   private void start(int status, String body) throws IOException {
