@@ -33,20 +33,31 @@ final class ChunkBatcher {
   synchronized void add(String piece) {
     buffer.append(piece);
     if (buffer.length() >= maxChars || clock.getAsLong() - lastFlush >= maxDelayMs) {
-      flush();
+      flush(false);
     }
   }
 
   /** Sends what is left; returns how many chunks were sent in all. */
   synchronized int finish() {
-    flush();
+    flush(true);
     return sequence;
   }
 
-  private void flush() {
-    if (buffer.length() > 0) {
-      sink.chunk(sequence++, buffer.toString());
-      buffer.setLength(0);
+  /**
+   * Sends the buffer, except a placeholder still being written ("[PHONE_" without its "]"): it
+   * must reach the sink whole to be restored, so it waits for the next chunk.
+   */
+  private void flush(boolean all) {
+    int end = buffer.length();
+    if (!all) {
+      int open = buffer.lastIndexOf("[");
+      if (open >= 0 && buffer.indexOf("]", open) < 0 && end - open <= 12) {
+        end = open;
+      }
+    }
+    if (end > 0) {
+      sink.chunk(sequence++, buffer.substring(0, end));
+      buffer.delete(0, end);
     }
     lastFlush = clock.getAsLong();
   }

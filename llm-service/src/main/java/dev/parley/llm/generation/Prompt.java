@@ -75,6 +75,14 @@ final class Prompt {
   }
 
   static List<ChatMessage> messages(EnrichedTurn turn, List<ScoredPassage> knowledge) {
+    return messages(turn, knowledge, text -> text);
+  }
+
+  /**
+   * The messages, with every text that carries the customer's words passed through {@code mask}
+   * (personal data replaced by placeholders) before it can reach the model.
+   */
+  static List<ChatMessage> messages(EnrichedTurn turn, List<ScoredPassage> knowledge, java.util.function.UnaryOperator<String> mask) {
     StringBuilder system = new StringBuilder(RULES.formatted(turn.getTurn().getTenantId()));
     if (turn.getCustomer() != null) {
       var customer = turn.getCustomer();
@@ -103,7 +111,7 @@ final class Prompt {
       system.append("\nReturning customer; last looked at: ").append(String.join(", ", turn.getProfile().getProductsViewed()));
     }
     if (!turn.getSummary().isBlank()) {
-      system.append("\nConversation so far: ").append(turn.getSummary());
+      system.append("\nConversation so far: ").append(mask.apply(turn.getSummary()));
     }
     system.append("\nIntent: ").append(turn.getIntent().getName()).append("; buying stage: ").append(turn.getBuyingStage());
     for (var coaching : turn.getCoaching()) {
@@ -126,9 +134,10 @@ final class Prompt {
     List<ChatMessage> messages = new ArrayList<>();
     messages.add(SystemMessage.from(system.toString()));
     for (ConversationMessage message : turn.getHistory()) {
-      messages.add(message.getRole() == Role.USER ? UserMessage.from(message.getText()) : AiMessage.from(message.getText()));
+      String text = mask.apply(message.getText());
+      messages.add(message.getRole() == Role.USER ? UserMessage.from(text) : AiMessage.from(text));
     }
-    messages.add(UserMessage.from(turn.getTurn().getText()));
+    messages.add(UserMessage.from(mask.apply(turn.getTurn().getText())));
     return messages;
   }
 }

@@ -14,6 +14,7 @@ import dev.parley.llm.tools.SalesTools;
 import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
 import dev.parley.llm.knowledge.KnowledgeService;
+import dev.parley.llm.privacy.PiiMasker;
 import dev.parley.llm.knowledge.SearchFilters;
 import dev.parley.llm.knowledge.ScoredPassage;
 import dev.parley.schemas.Keys;
@@ -40,7 +41,8 @@ import org.springframework.stereotype.Component;
  * the same id, which its consumers recognise. When the model fails, the customer still gets a
  * polite FALLBACK reply and the cause is logged (never the customer's text).
  *
- * <p>Not yet here: many model calls in flight per partition, tools, PII masking (later work).
+ * <p>Personal data is masked before the model sees anything and restored in the chunks and the
+ * reply. Not yet here: many model calls in flight per partition.
  */
 @Component
 class TurnResponder {
@@ -55,6 +57,7 @@ class TurnResponder {
   private final Duration timeout;
   private final int passages;
   private final ToolLoop tools;
+  private final PiiMasker masker = new PiiMasker("US");
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka,
@@ -81,8 +84,9 @@ class TurnResponder {
     List<ScoredPassage> found = knowledge.search(userTurn.getTenantId(), userTurn.getText(), SearchFilters.NONE, passages)
         .block(timeout).hits().stream().map(hit -> new ScoredPassage(hit.passage(), hit.similarity())).toList();
 
+    PiiMasker.Masking masking = masker.newMasking();
     List<CompletableFuture<?>> chunkSends = new ArrayList<>();
-    ChunkBatcher batcher = new ChunkBatcher(80, 50, System::currentTimeMillis, (sequence, text) ->
+    ChunkBatcher batcher = new ChunkBatcher(80, 50, System::currentTimeMillis, (sequence, masked) ->
         chunkSends.add(kafka.send(Topics.REPLY_CHUNKS.name(), record.key(), ReplyChunk.newBuilder()
             .setEventId(replyId + ":" + sequence)
             .setTenantId(userTurn.getTenantId())
@@ -91,16 +95,16 @@ class TurnResponder {
             .setReplyId(replyId)
             .setMessageIds(userTurn.getMessageIds())
             .setSequence(sequence)
-            .setText(text)
+            .setText(masking.restore(masked))
             .setCreatedAt(Instant.now())
             .build())));
 
     AssistantReply.Builder reply;
     try {
-      ToolLoop.Outcome outcome = generate(turn, record.key(), replyId, found, batcher);
+      ToolLoop.Outcome outcome = generate(turn, record.key(), replyId, found, batcher, masking);
       ChatResponse response = outcome.response();
       reply = AssistantReply.newBuilder()
-          .setText(response.aiMessage().text())
+          .setText(masking.restore(response.aiMessage().text()))
           .setStatus(ReplyStatus.ANSWERED)
           .setSuggestedActions(turn.getSuggestedActions())
           .setFollowUpQuestions(turn.getFollowUpQuestions())
@@ -133,9 +137,11 @@ class TurnResponder {
   }
 
   private ToolLoop.Outcome generate(EnrichedTurn turn, String key, String replyId, List<ScoredPassage> found,
-      ChunkBatcher batcher) throws Exception {
+      ChunkBatcher batcher, PiiMasker.Masking masking) throws Exception {
     UserTurn userTurn = turn.getTurn();
-    return tools.run(model, Prompt.messages(turn, found), batcher::add,
+    // The model sees placeholders, never the customer's phone, email, card or SSN; so do the tool
+    // arguments it writes, and with them the audit trail.
+    return tools.run(model, Prompt.messages(turn, found, masking::mask), batcher::add,
         (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
             .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))
             .setTenantId(userTurn.getTenantId())

@@ -42,6 +42,15 @@ class ChunkBatcherTest {
   }
 
   @Test
+  void shouldHoldBackPlaceholderUntilItIsWhole() {
+    batcher.add("call me at [PHO"); // long enough to send, but the placeholder is not finished
+    batcher.add("NE_1]");
+    batcher.finish();
+
+    assertThat(sent).containsExactly("0:call me at ", "1:[PHONE_1]");
+  }
+
+  @Test
   void shouldSendNothingForEmptyAnswer() {
     assertThat(batcher.finish()).isZero();
     assertThat(sent).isEmpty();
