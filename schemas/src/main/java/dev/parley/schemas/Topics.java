@@ -10,6 +10,7 @@ import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.InboundMessage;
 import dev.parley.events.ReplyChunk;
+import dev.parley.events.ReplyFailure;
 import dev.parley.events.ToolCallAudit;
 import dev.parley.events.UserTurn;
 import dev.parley.reference.Customer;
@@ -49,6 +50,9 @@ public final class Topics {
   /** Every tool call made while answering, for audit and analytics. */
   public static final Topic<ToolCallAudit> TOOL_CALLS = new Topic<>(
       "parley.tool-calls", ToolCallAudit.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /** Turns the model could not answer (a fallback reply was sent), with the cause. */
+  public static final Topic<ReplyFailure> REPLY_FAILURES = new Topic<>(
+      "parley.reply-failures", ReplyFailure.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
   /** The latest state of every conversation, for analytics and audit consumers. */
   public static final Topic<ConversationState> CONVERSATIONS = new Topic<>(
       "parley.conversations", ConversationState.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, true);
@@ -76,7 +80,7 @@ public final class Topics {
       "parley.ref.knowledge-documents", KnowledgeDocument.class, "tenantId:documentId", 3, true);
 
   public static final List<Topic<?>> ALL = List.of(
-      INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, DELIVERY_RECEIPTS,
+      INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,
       CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** Every topic of the catalog as the admin client creates it. */

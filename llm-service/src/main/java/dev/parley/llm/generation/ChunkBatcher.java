@@ -37,6 +37,16 @@ final class ChunkBatcher {
     }
   }
 
+  /** How many chunks have gone out. */
+  synchronized int sent() {
+    return sequence;
+  }
+
+  /** Forgets text not sent yet: a retried model call starts its answer again. */
+  synchronized void discardUnsent() {
+    buffer.setLength(0);
+  }
+
   /** Sends what is left; returns how many chunks were sent in all. */
   synchronized int finish() {
     flush(true);

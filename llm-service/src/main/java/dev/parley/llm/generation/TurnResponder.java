@@ -7,6 +7,7 @@ import dev.parley.events.EnrichedTurn;
 import dev.parley.events.KnowledgeSource;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.ReplyChunk;
+import dev.parley.events.ReplyFailure;
 import dev.parley.events.ReplyStatus;
 import dev.parley.events.ToolCallAudit;
 import dev.parley.llm.tools.SalesTaxTable;
@@ -58,11 +59,15 @@ class TurnResponder {
   private final int passages;
   private final ToolLoop tools;
   private final PiiMasker masker = new PiiMasker("US");
+  private final ModelGuard guard;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
-      @Value("${parley.retrieval.passages:4}") int passages) {
+      @Value("${parley.retrieval.passages:4}") int passages,
+      @Value("${parley.model.max-attempts:3}") int maxAttempts,
+      @Value("${parley.model.first-backoff:PT0.5S}") Duration firstBackoff,
+      @Value("${parley.model.circuit-open-for:PT30S}") Duration openFor) {
     this.knowledge = knowledge;
     this.model = model;
     this.modelInfo = modelInfo;
@@ -70,6 +75,7 @@ class TurnResponder {
     this.timeout = timeout;
     this.passages = passages;
     this.tools = new ToolLoop(List.of(new SalesTools(SalesTaxTable.standard())));
+    this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
   @KafkaListener(id = "turn-responder", topics = "parley.enriched-turns", groupId = "parley-llm",
@@ -101,7 +107,10 @@ class TurnResponder {
 
     AssistantReply.Builder reply;
     try {
-      ToolLoop.Outcome outcome = generate(turn, record.key(), replyId, found, batcher, masking);
+      ToolLoop.Outcome outcome = guard.call(() -> {
+        batcher.discardUnsent();
+        return generate(turn, record.key(), replyId, found, batcher, masking);
+      }, () -> batcher.sent() == 0);
       ChatResponse response = outcome.response();
       reply = AssistantReply.newBuilder()
           .setText(masking.restore(response.aiMessage().text()))
@@ -110,8 +119,23 @@ class TurnResponder {
           .setFollowUpQuestions(turn.getFollowUpQuestions())
           .setSources(sources(found))
           .setUsage(usage(response.modelName(), outcome.usage()));
-    } catch (Exception e) {
-      log.warn("model failed on turn {} of tenant {}: {}", turn.getEventId(), userTurn.getTenantId(), e.toString());
+    } catch (ModelGuard.GaveUp failure) {
+      Throwable cause = failure.getCause();
+      log.warn("model failed on turn {} of tenant {} after {} attempt(s){}: {}", turn.getEventId(), userTurn.getTenantId(),
+          failure.attempts, failure.circuitOpen ? " (circuit open)" : "", cause.toString());
+      batcher.discardUnsent();
+      kafka.send(Topics.REPLY_FAILURES.name(), record.key(), ReplyFailure.newBuilder()
+          .setEventId(Keys.derivedId("reply-failure", turn.getEventId()))
+          .setTenantId(userTurn.getTenantId())
+          .setConversationId(userTurn.getConversationId())
+          .setTurnId(turn.getEventId())
+          .setReplyId(replyId)
+          .setCause(cause.getClass().getName() + ": " + cause.getMessage())
+          .setAttempts(failure.attempts)
+          .setCircuitOpen(failure.circuitOpen)
+          .setModel(modelInfo.getName())
+          .setCreatedAt(Instant.now())
+          .build());
       reply = AssistantReply.newBuilder()
           .setText(FALLBACK_TEXT)
           .setStatus(ReplyStatus.FALLBACK)
