@@ -1,28 +1,20 @@
 package dev.parley.llm;
 
 import dev.parley.schemas.AvroSerdes;
-import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
-/** Topics, schemas, the Avro producer, and the listener factory with its dead-letter path. */
+/** Topics, schemas and the Avro producer. Turns are consumed by TurnDispatcher. */
 @Configuration
 class KafkaConfiguration {
 
@@ -41,32 +33,5 @@ class KafkaConfiguration {
   KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes) {
     return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
         properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false));
-  }
-
-  /**
-   * Undecodable records and records that still fail after retries become dead letters with the
-   * reason; the partition moves on.
-   */
-  @Bean
-  ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
-      KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template) {
-    var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(properties.buildConsumerProperties(),
-        new StringDeserializer(), new ErrorHandlingDeserializer<>(serdes.<SpecificRecord>anyRecordSerde().deserializer()), false);
-    var factory = new ConcurrentKafkaListenerContainerFactory<String, SpecificRecord>();
-    factory.setConsumerFactory(consumers);
-    ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
-    backOff.setMaxAttempts(3);
-    factory.setCommonErrorHandler(new DefaultErrorHandler((record, exception) -> {
-      byte[] payload = null;
-      for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-        if (cause instanceof DeserializationException bad) {
-          payload = bad.getData();
-        }
-      }
-      template.send(Topics.DEAD_LETTERS.name(), (String) record.key(),
-          DeadLetters.of("llm-service", record.topic(), record.partition(), record.offset(),
-              record.key() == null ? null : record.key().toString().getBytes(), payload, exception)).join();
-    }, backOff));
-    return factory;
   }
 }

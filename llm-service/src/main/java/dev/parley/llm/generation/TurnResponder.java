@@ -26,11 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -60,9 +58,10 @@ class TurnResponder {
   private final ToolLoop tools;
   private final PiiMasker masker = new PiiMasker("US");
   private final ModelGuard guard;
+  private final AnsweredTurns answered;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
-      KafkaTemplate<String, SpecificRecord> kafka,
+      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
@@ -75,25 +74,27 @@ class TurnResponder {
     this.timeout = timeout;
     this.passages = passages;
     this.tools = new ToolLoop(List.of(new SalesTools(SalesTaxTable.standard())));
+    var db = org.springframework.r2dbc.core.DatabaseClient.create(connections);
+    AnsweredTurns.createSchema(db).block(Duration.ofSeconds(30));
+    this.answered = new AnsweredTurns(db);
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
-  @KafkaListener(id = "turn-responder", topics = "parley.enriched-turns", groupId = "parley-llm",
-      concurrency = "${parley.llm.listener-concurrency:3}")
-  void answer(ConsumerRecord<String, SpecificRecord> record) throws Exception {
-    if (!(record.value() instanceof EnrichedTurn turn)) {
-      throw new IllegalArgumentException("expected an EnrichedTurn, got "
-          + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
-    }
+  /** Answers one turn; called by {@link TurnDispatcher} on a worker thread, in order per conversation. */
+  void answer(String key, EnrichedTurn turn) throws Exception {
     UserTurn userTurn = turn.getTurn();
     String replyId = Keys.derivedId("reply", turn.getEventId());
+    if (answered.answered(turn.getEventId())) {
+      log.info("turn {} was already answered; redelivery ignored", turn.getEventId());
+      return;
+    }
     List<ScoredPassage> found = knowledge.search(userTurn.getTenantId(), userTurn.getText(), SearchFilters.NONE, passages)
         .block(timeout).hits().stream().map(hit -> new ScoredPassage(hit.passage(), hit.similarity())).toList();
 
     PiiMasker.Masking masking = masker.newMasking();
     List<CompletableFuture<?>> chunkSends = new ArrayList<>();
     ChunkBatcher batcher = new ChunkBatcher(80, 50, System::currentTimeMillis, (sequence, masked) ->
-        chunkSends.add(kafka.send(Topics.REPLY_CHUNKS.name(), record.key(), ReplyChunk.newBuilder()
+        chunkSends.add(kafka.send(Topics.REPLY_CHUNKS.name(), key, ReplyChunk.newBuilder()
             .setEventId(replyId + ":" + sequence)
             .setTenantId(userTurn.getTenantId())
             .setConversationId(userTurn.getConversationId())
@@ -109,7 +110,7 @@ class TurnResponder {
     try {
       ToolLoop.Outcome outcome = guard.call(() -> {
         batcher.discardUnsent();
-        return generate(turn, record.key(), replyId, found, batcher, masking);
+        return generate(turn, key, replyId, found, batcher, masking);
       }, () -> batcher.sent() == 0);
       ChatResponse response = outcome.response();
       reply = AssistantReply.newBuilder()
@@ -124,7 +125,7 @@ class TurnResponder {
       log.warn("model failed on turn {} of tenant {} after {} attempt(s){}: {}", turn.getEventId(), userTurn.getTenantId(),
           failure.attempts, failure.circuitOpen ? " (circuit open)" : "", cause.toString());
       batcher.discardUnsent();
-      kafka.send(Topics.REPLY_FAILURES.name(), record.key(), ReplyFailure.newBuilder()
+      kafka.send(Topics.REPLY_FAILURES.name(), key, ReplyFailure.newBuilder()
           .setEventId(Keys.derivedId("reply-failure", turn.getEventId()))
           .setTenantId(userTurn.getTenantId())
           .setConversationId(userTurn.getConversationId())
@@ -145,7 +146,7 @@ class TurnResponder {
     int chunkCount = batcher.finish();
     CompletableFuture.allOf(chunkSends.toArray(CompletableFuture[]::new)).join();
     Instant now = Instant.now();
-    kafka.send(Topics.REPLIES.name(), record.key(), reply
+    kafka.send(Topics.REPLIES.name(), key, reply
         .setEventId(replyId)
         .setTenantId(userTurn.getTenantId())
         .setConversationId(userTurn.getConversationId())
@@ -158,6 +159,7 @@ class TurnResponder {
         .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - userTurn.getFirstReceivedAt().toEpochMilli()))
         .setCreatedAt(now)
         .build()).join();
+    answered.record(turn.getEventId(), replyId);
   }
 
   private ToolLoop.Outcome generate(EnrichedTurn turn, String key, String replyId, List<ScoredPassage> found,

@@ -1,0 +1,236 @@
+package dev.parley.llm.generation;
+
+import dev.parley.events.EnrichedTurn;
+import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.DeadLetters;
+import dev.parley.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads enriched turns and keeps many model calls in flight ({@code parley.llm.max-in-flight},
+ * 256 by default) whatever the number of partitions, while each conversation's turns are answered
+ * in order ({@link OrderedWork}). When the limit is reached the partitions are paused
+ * (backpressure) until a quarter of the slots are free again. Offsets are committed only below the
+ * oldest turn still in flight ({@link OffsetTracker}); a redelivered turn that was already
+ * answered is recognised by {@link AnsweredTurns}.
+ *
+ * <p>A record that cannot be decoded, or whose answering fails outright, becomes a dead letter
+ * with its original bytes, and the partition moves on.
+ */
+@Component
+class TurnDispatcher implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(TurnDispatcher.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration COMMIT_EVERY = Duration.ofMillis(500);
+  private static final Duration DRAIN = Duration.ofSeconds(30);
+
+  private record Done(TopicPartition partition, long offset) {
+  }
+
+  private final KafkaProperties properties;
+  private final AvroSerdes serdes;
+  private final TurnResponder responder;
+  private final KafkaTemplate<String, SpecificRecord> kafka;
+  private final int maxInFlight;
+  private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+  private final OffsetTracker offsets = new OffsetTracker();
+  private volatile boolean running;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile Thread thread;
+  private ExecutorService pool;
+  private OrderedWork work;
+
+  TurnDispatcher(KafkaProperties properties, AvroSerdes serdes, TurnResponder responder,
+      KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight:256}") int maxInFlight) {
+    this.properties = properties;
+    this.serdes = serdes;
+    this.responder = responder;
+    this.kafka = kafka;
+    this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public void start() {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory named = runnable -> {
+      Thread t = new Thread(runnable, "turn-worker-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    pool = Executors.newFixedThreadPool(maxInFlight, named);
+    work = new OrderedWork(pool);
+    Map<String, Object> config = properties.buildConsumerProperties();
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "parley-llm");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    running = true;
+    thread = new Thread(this::run, "turn-dispatcher");
+    thread.start();
+  }
+
+  private void run() {
+    Deserializer<SpecificRecord> decoder = serdes.<SpecificRecord>anyRecordSerde().deserializer();
+    long lastCommit = System.nanoTime();
+    boolean paused = false;
+    try {
+      consumer.subscribe(List.of(Topics.ENRICHED_TURNS.name()), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          drain(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+      });
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+          dispatch(record, decoder);
+        }
+        finishDone();
+        if (!paused && work.inFlight() >= maxInFlight) {
+          consumer.pause(consumer.assignment());
+          paused = true;
+        } else if (paused && work.inFlight() <= maxInFlight * 3 / 4) {
+          consumer.resume(consumer.paused());
+          paused = false;
+        }
+        if (System.nanoTime() - lastCommit > COMMIT_EVERY.toNanos()) {
+          commit();
+          lastCommit = System.nanoTime();
+        }
+      }
+    } catch (WakeupException stopping) {
+      // stop() woke us
+    } catch (RuntimeException e) {
+      log.error("turn dispatcher stopped: {}", e.toString());
+    } finally {
+      drain(consumer.assignment());
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void dispatch(ConsumerRecord<String, byte[]> record, Deserializer<SpecificRecord> decoder) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    offsets.started(partition, record.offset());
+    SpecificRecord value;
+    try {
+      value = decoder.deserialize(record.topic(), record.headers(), record.value());
+      if (!(value instanceof EnrichedTurn)) {
+        throw new IllegalArgumentException("expected an EnrichedTurn, got " + (value == null ? "null" : value.getClass().getSimpleName()));
+      }
+    } catch (RuntimeException e) {
+      deadLetter(record, e);
+      offsets.finished(partition, record.offset());
+      return;
+    }
+    EnrichedTurn turn = (EnrichedTurn) value;
+    work.submit(record.key(), () -> {
+      try {
+        responder.answer(record.key(), turn);
+      } catch (Exception e) {
+        log.warn("could not answer turn {}: {}", turn.getEventId(), e.toString());
+        deadLetter(record, e);
+      }
+    }, () -> done.add(new Done(partition, record.offset())));
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> record, Exception cause) {
+    try {
+      kafka.send(Topics.DEAD_LETTERS.name(), record.key(), DeadLetters.of("llm-service", record.topic(), record.partition(),
+          record.offset(), record.key() == null ? null : record.key().getBytes(), record.value(), cause)).get();
+    } catch (Exception e) {
+      log.error("could not dead-letter {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+    }
+  }
+
+  private void finishDone() {
+    for (Done finished = done.poll(); finished != null; finished = done.poll()) {
+      offsets.finished(finished.partition(), finished.offset());
+    }
+  }
+
+  private void commit() {
+    var commits = offsets.toCommit();
+    if (!commits.isEmpty()) {
+      consumer.commitSync(commits);
+    }
+  }
+
+  /** Waits (bounded) for the partitions' turns in flight to finish, then commits what they allow. */
+  private void drain(Collection<TopicPartition> partitions) {
+    long deadline = System.nanoTime() + DRAIN.toNanos();
+    finishDone();
+    while (offsets.hasPending(partitions) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      finishDone();
+    }
+    try {
+      commit();
+    } catch (RuntimeException e) {
+      log.warn("could not commit offsets of revoked partitions: {}", e.toString());
+    }
+    offsets.forget(partitions);
+  }
+
+  int inFlight() {
+    return work == null ? 0 : work.inFlight();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    if (thread != null) {
+      try {
+        thread.join(DRAIN.toMillis() + 5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}
