@@ -392,7 +392,7 @@ class ConversationTopologyTest {
         .setText(text)
         .setIntent(new Intent("financing", 0.9))
         .setModel(new ModelInfo("test", "test", true))
-        .setUsage(new TokenUsage(1, 1, true))
+        .setUsage(new TokenUsage(1, 1, true, 0.0))
         .setProcessingTimeMs(5)
         .setCreatedAt(Instant.now())
         .build();

@@ -25,7 +25,7 @@ public record ChatResponse(
   public record Model(String name, String provider, boolean offline) {
   }
 
-  public record Usage(int inputTokens, int outputTokens, boolean estimated) {
+  public record Usage(int inputTokens, int outputTokens, boolean estimated, double costUsd) {
   }
 
   static ChatResponse of(AssistantReply reply, String messageId) {
@@ -42,7 +42,8 @@ public record ChatResponse(
         reply.getSources().stream()
             .map(s -> new Source(s.getDocumentId(), s.getTitle(), s.getCategory(), s.getScore())).toList(),
         new Model(reply.getModel().getName(), reply.getModel().getProvider(), reply.getModel().getOffline()),
-        new Usage(reply.getUsage().getInputTokens(), reply.getUsage().getOutputTokens(), reply.getUsage().getEstimated()),
+        new Usage(reply.getUsage().getInputTokens(), reply.getUsage().getOutputTokens(), reply.getUsage().getEstimated(),
+            reply.getUsage().getCostUsd()),
         reply.getProcessingTimeMs());
   }
 }

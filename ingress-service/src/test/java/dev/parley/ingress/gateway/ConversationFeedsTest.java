@@ -85,7 +85,7 @@ class ConversationFeedsTest {
     return AssistantReply.newBuilder().setEventId(replyId).setTenantId(TENANT).setConversationId("c1").setTurnId("t")
         .setMessageIds(List.of("m-" + replyId)).setChannel(ChannelInfo.newBuilder().build()).setText("hello world")
         .setIntent(new Intent("other", 0.3)).setModel(new ModelInfo("m", "offline", true))
-        .setUsage(new TokenUsage(1, 1, true)).setChunkCount(chunkCount).setProcessingTimeMs(1)
+        .setUsage(new TokenUsage(1, 1, true, 0.0)).setChunkCount(chunkCount).setProcessingTimeMs(1)
         .setCreatedAt(Instant.now()).build();
   }
 }

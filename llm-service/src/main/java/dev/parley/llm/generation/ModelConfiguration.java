@@ -43,6 +43,30 @@ class ModelConfiguration {
         .build();
   }
 
+  @Bean
+  @org.springframework.boot.context.properties.ConfigurationProperties("parley.model")
+  PriceTable priceTable() {
+    return new PriceTable();
+  }
+
+  @Bean
+  ModelPrices modelPrices(PriceTable table) {
+    return new ModelPrices(table.getPrices());
+  }
+
+  /** Binds {@code parley.model.prices.<model>.input/output}. */
+  static class PriceTable {
+    private java.util.Map<String, ModelPrices.Price> prices = new java.util.HashMap<>();
+
+    public java.util.Map<String, ModelPrices.Price> getPrices() {
+      return prices;
+    }
+
+    public void setPrices(java.util.Map<String, ModelPrices.Price> prices) {
+      this.prices = prices;
+    }
+  }
+
   /** What every reply says about the model that wrote it. */
   @Bean
   ModelInfo modelInfo(ModelSettings settings) {

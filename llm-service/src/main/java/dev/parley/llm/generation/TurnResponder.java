@@ -59,9 +59,10 @@ class TurnResponder {
   private final PiiMasker masker = new PiiMasker("US");
   private final ModelGuard guard;
   private final AnsweredTurns answered;
+  private final ModelPrices prices;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
-      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections,
+      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
@@ -77,6 +78,7 @@ class TurnResponder {
     var db = org.springframework.r2dbc.core.DatabaseClient.create(connections);
     AnsweredTurns.createSchema(db).block(Duration.ofSeconds(30));
     this.answered = new AnsweredTurns(db);
+    this.prices = prices;
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
@@ -119,7 +121,7 @@ class TurnResponder {
           .setSuggestedActions(turn.getSuggestedActions())
           .setFollowUpQuestions(turn.getFollowUpQuestions())
           .setSources(sources(found))
-          .setUsage(usage(response.modelName(), outcome.usage()));
+          .setUsage(usage(response.modelName(), outcome.usage(), prices));
     } catch (ModelGuard.GaveUp failure) {
       Throwable cause = failure.getCause();
       log.warn("model failed on turn {} of tenant {} after {} attempt(s){}: {}", turn.getEventId(), userTurn.getTenantId(),
@@ -141,7 +143,7 @@ class TurnResponder {
           .setText(FALLBACK_TEXT)
           .setStatus(ReplyStatus.FALLBACK)
           .setSuggestedActions(List.of("connect_sales_person"))
-          .setUsage(new TokenUsage(0, 0, false));
+          .setUsage(new TokenUsage(0, 0, false, 0.0));
     }
     int chunkCount = batcher.finish();
     CompletableFuture.allOf(chunkSends.toArray(CompletableFuture[]::new)).join();
@@ -199,10 +201,14 @@ class TurnResponder {
     return List.copyOf(byDocument.values());
   }
 
-  private static TokenUsage usage(String modelName, dev.langchain4j.model.output.TokenUsage usage) {
+  private static TokenUsage usage(String modelName, dev.langchain4j.model.output.TokenUsage usage, ModelPrices prices) {
     boolean estimated = OfflineChatModel.NAME.equals(modelName);
-    return usage == null ? new TokenUsage(0, 0, true)
-        : new TokenUsage(nz(usage.inputTokenCount()), nz(usage.outputTokenCount()), estimated);
+    if (usage == null) {
+      return new TokenUsage(0, 0, true, 0.0);
+    }
+    int in = nz(usage.inputTokenCount());
+    int out = nz(usage.outputTokenCount());
+    return new TokenUsage(in, out, estimated, estimated ? 0.0 : prices.cost(modelName, in, out));
   }
 
   private static int nz(Integer value) {
