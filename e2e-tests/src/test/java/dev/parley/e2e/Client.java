@@ -19,7 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class Client {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the default upgrade attempt to h2c is not what clients of this API do, and a
+  // refused request (401) with an unread body must not leave the upgrade hanging.
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   record Response(int status, String contentType, JsonNode body, String raw) {
   }

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * language model (or the offline model), streams reply chunks and publishes the reply.
  */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(dev.parley.llm.tenant.TenantSettings.class)
 public class LlmApplication {
 
   public static void main(String[] args) {

@@ -30,7 +30,7 @@ public final class SchemaRegistrySetup {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final URI registry;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private final Retry retry = Retry.of("schema-registry", RetryConfig.custom()
       .maxAttempts(10)
       .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(5)))

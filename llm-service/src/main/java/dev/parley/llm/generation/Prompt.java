@@ -64,26 +64,49 @@ final class Prompt {
   }
 
   private static final String RULES = """
-      You are Parley, a sales assistant for %s.
+      %s
       Rules:
       1. Answer from the knowledge below and the customer context; if they do not cover the question, say so and offer to connect the customer with a sales person.
       2. Never invent prices, rates, taxes, payments or stock: compute them with the tools, or quote the knowledge.
       3. Keep answers short and concrete, and reply in the customer's language.
-      4. Cite the knowledge you used as [n].""";
+      4. Cite the knowledge you used as [n].
+      5. Placeholders such as [PHONE_1] stand for the customer's personal data: use them as they are.""";
+
+  /** What the conversation's sales stage asks of the assistant. */
+  private static final java.util.Map<String, String> STAGE_RULES = java.util.Map.of(
+      "greeting", "Welcome the customer and ask what brings them here.",
+      "qualifying", "Find out budget, timeline and who decides, one question at a time.",
+      "needs_analysis", "Understand how the vehicle will be used and what matters most before proposing anything.",
+      "solution", "Propose at most two options that fit the stated needs and explain why.",
+      "company_details", "Explain the dealership's warranty, service and financing strengths briefly.",
+      "quoting", "Give exact figures from the tools: price, tax, fees and monthly payment options.",
+      "closing", "Confirm the next step (deposit, paperwork, delivery date) and what the customer needs to bring.");
+
+  private static final java.util.Map<String, String> LANGUAGES = java.util.Map.of(
+      "en", "English", "es", "Spanish", "pt", "Portuguese", "fr", "French", "de", "German", "hi", "Hindi (in Latin script)");
 
   private Prompt() {
   }
 
   static List<ChatMessage> messages(EnrichedTurn turn, List<ScoredPassage> knowledge) {
-    return messages(turn, knowledge, text -> text);
+    return messages(turn, knowledge, text -> text, "You are Parley, a sales assistant for " + turn.getTurn().getTenantId() + ".");
   }
 
   /**
    * The messages, with every text that carries the customer's words passed through {@code mask}
    * (personal data replaced by placeholders) before it can reach the model.
    */
-  static List<ChatMessage> messages(EnrichedTurn turn, List<ScoredPassage> knowledge, java.util.function.UnaryOperator<String> mask) {
-    StringBuilder system = new StringBuilder(RULES.formatted(turn.getTurn().getTenantId()));
+  static List<ChatMessage> messages(EnrichedTurn turn, List<ScoredPassage> knowledge,
+      java.util.function.UnaryOperator<String> mask, String persona) {
+    StringBuilder system = new StringBuilder(RULES.formatted(persona));
+    String stageRule = STAGE_RULES.get(turn.getSalesStage());
+    if (stageRule != null) {
+      system.append("\nSales stage ").append(turn.getSalesStage().replace('_', ' ')).append(": ").append(stageRule);
+    }
+    String language = LANGUAGES.get(turn.getLanguage());
+    if (language != null) {
+      system.append("\nReply in ").append(language).append(", the customer's language.");
+    }
     if (turn.getCustomer() != null) {
       var customer = turn.getCustomer();
       system.append("\n\nCustomer: ").append(customer.getName())

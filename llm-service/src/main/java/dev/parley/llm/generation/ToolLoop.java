@@ -63,12 +63,19 @@ final class ToolLoop {
 
   Outcome run(StreamingChatModel model, List<ChatMessage> prompt, Consumer<String> onPiece, ToolCallListener listener,
       Duration timeout) throws Exception {
+    return run(model, prompt, onPiece, listener, timeout, tool -> true);
+  }
+
+  /** Runs the loop offering only the tools the tenant has enabled. */
+  Outcome run(StreamingChatModel model, List<ChatMessage> prompt, Consumer<String> onPiece, ToolCallListener listener,
+      Duration timeout, java.util.function.Predicate<String> enabled) throws Exception {
+    List<ToolSpecification> offered = specifications.stream().filter(spec -> enabled.test(spec.name())).toList();
     List<ChatMessage> messages = new ArrayList<>(prompt);
     TokenUsage usage = new TokenUsage(0, 0);
     int calls = 0;
     for (int round = 1; ; round++) {
       ChatRequest request = ChatRequest.builder().messages(messages)
-          .toolSpecifications(round <= MAX_ROUNDS ? specifications : List.of()).build();
+          .toolSpecifications(round <= MAX_ROUNDS ? offered : List.of()).build();
       ChatResponse response = StreamingAnswer.stream(model, request, onPiece).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       usage = usage.add(response.tokenUsage());
       AiMessage answer = response.aiMessage();
@@ -78,9 +85,17 @@ final class ToolLoop {
       messages.add(answer);
       for (ToolExecutionRequest call : answer.toolExecutionRequests()) {
         calls++;
-        messages.add(ToolExecutionResultMessage.from(call, execute(call, listener, round)));
+        String result = enabled.test(call.name()) ? execute(call, listener, round) : refuse(call, listener, round);
+        messages.add(ToolExecutionResultMessage.from(call, result));
       }
     }
+  }
+
+  /** A model may name a tool it was not offered; the tenant has not enabled it, so it does not run. */
+  private static String refuse(ToolExecutionRequest call, ToolCallListener listener, int round) {
+    String error = "tool " + call.name() + " is not enabled for this tenant";
+    listener.called(call, error, false, 0, error, round);
+    return error;
   }
 
   private String execute(ToolExecutionRequest call, ToolCallListener listener, int round) {

@@ -16,6 +16,7 @@ import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
 import dev.parley.llm.knowledge.KnowledgeService;
 import dev.parley.llm.privacy.PiiMasker;
+import dev.parley.llm.tenant.TenantSettings;
 import dev.parley.llm.knowledge.SearchFilters;
 import dev.parley.llm.knowledge.ScoredPassage;
 import dev.parley.schemas.Keys;
@@ -60,9 +61,10 @@ class TurnResponder {
   private final ModelGuard guard;
   private final AnsweredTurns answered;
   private final ModelPrices prices;
+  private final TenantSettings tenants;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
-      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices,
+      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
@@ -79,6 +81,7 @@ class TurnResponder {
     AnsweredTurns.createSchema(db).block(Duration.ofSeconds(30));
     this.answered = new AnsweredTurns(db);
     this.prices = prices;
+    this.tenants = tenants;
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
@@ -169,7 +172,8 @@ class TurnResponder {
     UserTurn userTurn = turn.getTurn();
     // The model sees placeholders, never the customer's phone, email, card or SSN; so do the tool
     // arguments it writes, and with them the audit trail.
-    return tools.run(model, Prompt.messages(turn, found, masking::mask), batcher::add,
+    String tenant = userTurn.getTenantId();
+    return tools.run(model, Prompt.messages(turn, found, masking::mask, tenants.persona(tenant)), batcher::add,
         (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
             .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))
             .setTenantId(userTurn.getTenantId())
@@ -188,7 +192,7 @@ class TurnResponder {
             .setModel(modelInfo.getName())
             .setCreatedAt(Instant.now())
             .build()),
-        timeout);
+        timeout, tool -> tenants.toolEnabled(tenant, tool));
   }
 
   /** One source per document, with its best passage's score, best first. */

@@ -30,12 +30,25 @@ class PromptTest {
     EnrichedTurn turn = turn("Text me at (512) 555-0142 or mail maria@example.com",
         List.of(new ConversationMessage("e1", Role.USER, "my card is 4111 1111 1111 1111", Instant.now())));
 
-    List<ChatMessage> messages = Prompt.messages(turn, List.of(), masking::mask);
+    List<ChatMessage> messages = Prompt.messages(turn, List.of(), masking::mask, "You are Alex.");
 
     String all = messages.stream().map(PromptTest::text).reduce("", String::concat);
     assertThat(all).doesNotContain("555-0142").doesNotContain("maria@example.com").doesNotContain("4111")
         .contains("[PHONE_1]").contains("[EMAIL_1]").contains("[CARD_1]");
     assertThat(masking.restore("We will text [PHONE_1].")).isEqualTo("We will text (512) 555-0142.");
+  }
+
+  @Test
+  void shouldGiveTenantPersonaStageRuleAndLanguageDirective() {
+    EnrichedTurn turn = turn("¿Cuánto cuesta?", List.of());
+    turn.setSalesStage("quoting");
+    turn.setLanguage("es");
+
+    String system = ((SystemMessage) Prompt.messages(turn, List.of(), text -> text, "You are Alex, the assistant of Acme Motors.").get(0)).text();
+
+    assertThat(system).startsWith("You are Alex, the assistant of Acme Motors.")
+        .contains("Sales stage quoting: Give exact figures from the tools")
+        .contains("Reply in Spanish, the customer's language.");
   }
 
   @Test

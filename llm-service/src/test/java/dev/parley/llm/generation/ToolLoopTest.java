@@ -72,6 +72,18 @@ class ToolLoopTest {
   }
 
   @Test
+  void shouldNotOfferOrRunToolTheTenantHasNotEnabled() throws Exception {
+    ToolLoop loop = new ToolLoop(List.of(new SalesTools(SalesTaxTable.standard())));
+
+    var outcome = loop.run(new OfflineChatModel(), List.of(SystemMessage.from(TAX_PROMPT),
+        UserMessage.from("How much tax will I pay with my trade-in?")), pieces::add, this::record, Duration.ofSeconds(5),
+        tool -> !tool.equals("calculateSalesTax"));
+
+    assertThat(calls).isEmpty();
+    assertThat(outcome.response().aiMessage().text()).doesNotContain("$1,531.25");
+  }
+
+  @Test
   void shouldRecordFailingToolAndStillAnswer() throws Exception {
     ToolLoop loop = new ToolLoop(List.of(new BrokenTools()));
 
