@@ -75,6 +75,15 @@ class ChatPipelineIT {
   }
 
   @Test
+  void shouldAnswerStockQuestionFromTheInventory() {
+    var response = client.chat("{\"message\":\"Is the RAV4 Hybrid XSE in stock?\"}");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body().get("reply").asString())
+        .contains("2024 Toyota RAV4 Hybrid XSE is in stock: 1 available at Main lot, $38,900.00");
+  }
+
+  @Test
   void shouldRecordDeliveryReceiptForEveryReply() {
     var response = client.chat("{\"message\":\"When are you open for test drives?\"}");
     assertThat(response.status()).isEqualTo(200);

@@ -51,6 +51,21 @@ final class OfflineTools {
       }
       calls.add(call("compareFinancingOptions", args));
     }
+    boolean aboutStock = intent.equals("product_search") || lower.contains("stock") || lower.contains("available")
+        || lower.contains("do you have");
+    if (aboutStock && facts.containsKey("product") && tools.contains("getStock")) {
+      calls.add(call("getStock", JSON.createObjectNode().put("product", facts.get("product"))));
+    } else if (aboutStock && tools.contains("searchProducts")) {
+      ObjectNode args = JSON.createObjectNode().put("query", question).put("inStockOnly", true);
+      if (facts.containsKey("max_price")) {
+        args.put("maxPrice", number(facts.get("max_price")));
+      }
+      calls.add(call("searchProducts", args));
+    }
+    boolean priceObjection = intent.equals("objection") || lower.contains("cheaper") || lower.contains("too expensive");
+    if (priceObjection && facts.containsKey("product") && tools.contains("findAlternatives")) {
+      calls.add(call("findAlternatives", JSON.createObjectNode().put("product", facts.get("product"))));
+    }
     return calls;
   }
 
@@ -59,10 +74,14 @@ final class OfflineTools {
     try {
       JsonNode json = JSON.readTree(result);
       if (json.has("error")) {
-        return "I don't have tax data for that state yet; the finance desk will confirm the rate.";
+        return tool.equals("calculateSalesTax") ? "I don't have tax data for that state yet; the finance desk will confirm the rate."
+            : "I couldn't find that model in our inventory.";
       }
       return switch (tool) {
         case "calculateSalesTax" -> tax(json);
+        case "getStock" -> stock(json);
+        case "searchProducts" -> found(json);
+        case "findAlternatives" -> alternatives(json);
         case "compareFinancingOptions" -> options(json);
         case "calculateLoanPayment" -> loan(json, true);
         default -> null;
@@ -87,6 +106,38 @@ final class OfflineTools {
     text.append("). ").append(t.get("notes").asString())
         .append(" Source: ").append(t.get("source").asString()).append(", checked ").append(t.get("checkedOn").asString()).append(".");
     return text.toString();
+  }
+
+  private static String stock(JsonNode item) {
+    int stock = item.get("stock").asInt();
+    return stock > 0
+        ? "The " + item.get("name").asString() + " is in stock: " + stock + " available at " + item.get("location").asString()
+            + ", " + money(item, "price") + "."
+        : "The " + item.get("name").asString() + " is not in stock right now (" + item.get("location").asString() + ").";
+  }
+
+  private static String found(JsonNode items) {
+    if (items.isEmpty()) {
+      return "Nothing in stock matches that right now.";
+    }
+    StringBuilder text = new StringBuilder("In stock that matches:");
+    items.forEach(item -> text.append(" ").append(item.get("name").asString()).append(" (").append(money(item, "price"))
+        .append(", ").append(item.get("stock").asInt()).append(" at ").append(item.get("location").asString()).append(");"));
+    text.setLength(text.length() - 1);
+    return text.append(".").toString();
+  }
+
+  private static String alternatives(JsonNode alternatives) {
+    StringBuilder text = new StringBuilder();
+    JsonNode cheaper = alternatives.get("cheaper");
+    JsonNode better = alternatives.get("betterValue");
+    if (!cheaper.isEmpty()) {
+      text.append("A cheaper option: ").append(cheaper.get(0).get("name").asString()).append(" at ").append(money(cheaper.get(0), "price")).append(". ");
+    }
+    if (!better.isEmpty()) {
+      text.append("For a little more: ").append(better.get(0).get("name").asString()).append(" at ").append(money(better.get(0), "price")).append(".");
+    }
+    return text.length() == 0 ? "I have no close alternatives in stock right now." : text.toString().strip();
   }
 
   private static String options(JsonNode options) {

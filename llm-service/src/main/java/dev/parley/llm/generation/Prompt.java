@@ -26,7 +26,8 @@ final class Prompt {
   /** Turn entity kinds that are facts for the tools, and the fact names they fill. */
   private static final java.util.Map<String, String> FACT_OF_ENTITY = java.util.Map.of(
       "us_state", "state", "zip", "zip", "money", "price", "trade_in", "trade_in", "down_payment", "down_payment",
-      "term_months", "term_months", "apr", "apr", "credit_score", "credit_score");
+      "term_months", "term_months", "apr", "apr", "credit_score", "credit_score",
+      "product", "product", "budget_max", "max_price");
 
   /**
    * The numbers the tools need, in one machine-readable line: from the deal and the customer's
@@ -50,6 +51,9 @@ final class Prompt {
       }
       if (deal.getTradeInValue() != null) {
         facts.put("trade_in", deal.getTradeInValue().stripTrailingZeros().toPlainString());
+      }
+      if (deal.getVehicle() != null) {
+        facts.put("product", deal.getVehicle());
       }
     }
     if (turn.getAnalysis() != null) {

@@ -12,6 +12,8 @@ import dev.parley.events.ReplyStatus;
 import dev.parley.events.ToolCallAudit;
 import dev.parley.llm.tools.SalesTaxTable;
 import dev.parley.llm.tools.SalesTools;
+import dev.parley.llm.tools.ProductTools;
+import dev.parley.llm.products.ProductCatalog;
 import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
 import dev.parley.llm.knowledge.KnowledgeService;
@@ -56,7 +58,8 @@ class TurnResponder {
   private final KafkaTemplate<String, SpecificRecord> kafka;
   private final Duration timeout;
   private final int passages;
-  private final ToolLoop tools;
+  private final SalesTools salesTools;
+  private final ProductCatalog products;
   private final PiiMasker masker = new PiiMasker("US");
   private final ModelGuard guard;
   private final AnsweredTurns answered;
@@ -64,7 +67,7 @@ class TurnResponder {
   private final TenantSettings tenants;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
-      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants,
+      KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants, ProductCatalog products,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
@@ -76,12 +79,13 @@ class TurnResponder {
     this.kafka = kafka;
     this.timeout = timeout;
     this.passages = passages;
-    this.tools = new ToolLoop(List.of(new SalesTools(SalesTaxTable.standard())));
+    this.salesTools = new SalesTools(SalesTaxTable.standard());
     var db = org.springframework.r2dbc.core.DatabaseClient.create(connections);
     AnsweredTurns.createSchema(db).block(Duration.ofSeconds(30));
     this.answered = new AnsweredTurns(db);
     this.prices = prices;
     this.tenants = tenants;
+    this.products = products;
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
@@ -173,6 +177,7 @@ class TurnResponder {
     // The model sees placeholders, never the customer's phone, email, card or SSN; so do the tool
     // arguments it writes, and with them the audit trail.
     String tenant = userTurn.getTenantId();
+    ToolLoop tools = new ToolLoop(List.of(salesTools, new ProductTools(products, tenant)));
     return tools.run(model, Prompt.messages(turn, found, masking::mask, tenants.persona(tenant)), batcher::add,
         (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
             .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))

@@ -3,6 +3,13 @@ package dev.parley.llm.knowledge;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.parley.llm.ReferenceLoader;
+import dev.parley.llm.products.ProductCatalog;
+import dev.parley.reference.KnowledgeDocument;
+import dev.parley.reference.Product;
+import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.Topics;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -13,7 +20,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 
 /**
- * The knowledge base: PostgreSQL with pgvector over R2DBC (Spring Boot's {@code spring.r2dbc.*},
+ * The knowledge base and the product catalog, each kept in step with its reference topic:
+ * PostgreSQL with pgvector over R2DBC (Spring Boot's {@code spring.r2dbc.*},
  * set from PARLEY_DB_*), and the embedding model: in-process MiniLM (384 dimensions, offline) by
  * default, or any OpenAI-compatible embedding endpoint when {@code parley.embedding.base-url} is set.
  */
@@ -38,6 +46,26 @@ class KnowledgeConfiguration {
     // Before anything reads or writes: the tables and indexes, created if missing.
     KnowledgeSchema.create(db, dimensions).block(Duration.ofSeconds(60));
     return new KnowledgeStore(db, TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+  }
+
+  @Bean
+  ProductCatalog productCatalog(ConnectionFactory connections, EmbeddingModel embeddings,
+      @Value("${parley.embedding.dimensions:384}") int dimensions) {
+    DatabaseClient db = DatabaseClient.create(connections);
+    ProductCatalog.createSchema(db, dimensions).block(Duration.ofSeconds(60));
+    return new ProductCatalog(db, embeddings);
+  }
+
+  @Bean
+  ReferenceLoader<KnowledgeDocument> knowledgeLoader(KafkaProperties properties, AvroSerdes serdes, KnowledgeService knowledge) {
+    return new ReferenceLoader<>("knowledge-loader", Topics.KNOWLEDGE_DOCUMENTS.name(), KnowledgeDocument.class,
+        properties, serdes, knowledge::ingest, knowledge::delete);
+  }
+
+  @Bean
+  ReferenceLoader<Product> inventoryLoader(KafkaProperties properties, AvroSerdes serdes, ProductCatalog products) {
+    return new ReferenceLoader<>("inventory-loader", Topics.INVENTORY.name(), Product.class,
+        properties, serdes, products::upsert, products::delete);
   }
 
   @Bean
