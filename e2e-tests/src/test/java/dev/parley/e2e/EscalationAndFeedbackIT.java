@@ -43,6 +43,17 @@ class EscalationAndFeedbackIT {
   }
 
   @Test
+  void shouldLetTheAssistantEscalateWhenTheCustomerAsksForAPerson() {
+    String conversation = "ask-human-" + UUID.randomUUID();
+
+    var reply = client.chat("{\"message\":\"I want to speak to a human about my bill\",\"conversationId\":\"" + conversation + "\"}");
+
+    assertThat(reply.body().get("reply").asString()).contains("finance team").contains("ESC-");
+    JsonNode view = client.poll("/ai/conversations/" + conversation, v -> "ESCALATED".equals(v.get("status").asString()));
+    assertThat(view.get("escalation").get("department").asString()).isEqualTo("finance");
+  }
+
+  @Test
   void shouldRecordFeedbackWithTheConversation() {
     String conversation = "fb-" + UUID.randomUUID();
     client.chat("{\"message\":\"What are your opening hours?\",\"conversationId\":\"" + conversation + "\"}");

@@ -25,7 +25,7 @@ class KafkaConfiguration {
 
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.REPLY_CHUNKS, Topics.REPLIES, Topics.TOOL_CALLS, Topics.REPLY_FAILURES, Topics.DEAD_LETTERS));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.REPLY_CHUNKS, Topics.REPLIES, Topics.TOOL_CALLS, Topics.REPLY_FAILURES, Topics.CONVERSATION_COMMANDS, Topics.DEAD_LETTERS));
     return new AvroSerdes(registryUrl);
   }
 

@@ -3,6 +3,7 @@ package dev.parley.ingress.conversation;
 import dev.parley.events.Escalate;
 import dev.parley.events.RecordFeedback;
 import dev.parley.ingress.security.Caller;
+import dev.parley.schemas.Escalations;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -12,7 +13,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
@@ -37,16 +37,6 @@ class SupportController {
   private static final String ID = "[A-Za-z0-9._:-]{1,128}";
   private static final String ID_RULE = "conversationId must be 1 to 128 letters, digits or . _ : -";
 
-  /** Department per escalation category; anything else goes to sales. */
-  static final Map<String, String> DEPARTMENTS = Map.of(
-      "billing", "finance",
-      "payment", "finance",
-      "financing", "finance",
-      "technical", "technical-support",
-      "complaint", "customer-care",
-      "service", "service-department",
-      "sales", "sales",
-      "pricing", "sales");
 
   record EscalationRequest(
       @NotBlank(message = "conversationId is required") @Pattern(regexp = ID, message = ID_RULE) String conversationId,
@@ -88,9 +78,9 @@ class SupportController {
   @PostMapping(path = "/ai/escalate", consumes = MediaType.APPLICATION_JSON_VALUE)
   Mono<ResponseEntity<EscalationTicket>> escalate(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody EscalationRequest request) {
     Caller caller = Caller.of(jwt);
-    String category = request.category() == null ? "sales" : request.category().toLowerCase(Locale.ROOT).strip();
+    String category = Escalations.category(request.category());
     String priority = request.priority() == null ? "normal" : request.priority().toLowerCase(Locale.ROOT);
-    String department = DEPARTMENTS.getOrDefault(category, "sales");
+    String department = Escalations.departmentFor(category);
     String ticketId = "ESC-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
     return openEscalations(caller, request.conversationId())
         .flatMap(open -> commands.send(caller, request.conversationId(),

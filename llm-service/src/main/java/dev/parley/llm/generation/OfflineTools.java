@@ -62,6 +62,10 @@ final class OfflineTools {
       }
       calls.add(call("searchProducts", args));
     }
+    if (intent.equals("escalation_request") && tools.contains("escalateToHuman")) {
+      calls.add(call("escalateToHuman", JSON.createObjectNode().put("reason", "the customer asked for a person")
+          .put("category", lower.contains("bill") || lower.contains("charge") ? "billing" : "sales")));
+    }
     boolean priceObjection = intent.equals("objection") || lower.contains("cheaper") || lower.contains("too expensive");
     if (priceObjection && facts.containsKey("product") && tools.contains("findAlternatives")) {
       calls.add(call("findAlternatives", JSON.createObjectNode().put("product", facts.get("product"))));
@@ -82,6 +86,8 @@ final class OfflineTools {
         case "getStock" -> stock(json);
         case "searchProducts" -> found(json);
         case "findAlternatives" -> alternatives(json);
+        case "escalateToHuman" -> "I've asked a colleague from our " + json.get("department").asString()
+            + " team to take over; your ticket is " + json.get("ticketId").asString() + ".";
         case "compareFinancingOptions" -> options(json);
         case "calculateLoanPayment" -> loan(json, true);
         default -> null;

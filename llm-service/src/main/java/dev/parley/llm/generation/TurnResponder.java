@@ -13,6 +13,8 @@ import dev.parley.events.ToolCallAudit;
 import dev.parley.llm.tools.SalesTaxTable;
 import dev.parley.llm.tools.SalesTools;
 import dev.parley.llm.tools.ProductTools;
+import dev.parley.llm.tools.ConversationTools;
+import dev.parley.llm.tools.PortalTools;
 import dev.parley.llm.products.ProductCatalog;
 import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
@@ -60,6 +62,7 @@ class TurnResponder {
   private final int passages;
   private final SalesTools salesTools;
   private final ProductCatalog products;
+  private final org.springframework.web.reactive.function.client.WebClient context;
   private final PiiMasker masker = new PiiMasker("US");
   private final ModelGuard guard;
   private final AnsweredTurns answered;
@@ -68,6 +71,8 @@ class TurnResponder {
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants, ProductCatalog products,
+      org.springframework.web.reactive.function.client.WebClient.Builder http,
+      @Value("${parley.context.url:http://localhost:8081}") String contextUrl,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
@@ -86,6 +91,7 @@ class TurnResponder {
     this.prices = prices;
     this.tenants = tenants;
     this.products = products;
+    this.context = http.baseUrl(contextUrl).build();
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
@@ -177,7 +183,8 @@ class TurnResponder {
     // The model sees placeholders, never the customer's phone, email, card or SSN; so do the tool
     // arguments it writes, and with them the audit trail.
     String tenant = userTurn.getTenantId();
-    ToolLoop tools = new ToolLoop(List.of(salesTools, new ProductTools(products, tenant)));
+    ToolLoop tools = new ToolLoop(List.of(salesTools, new ProductTools(products, tenant),
+        new ConversationTools(kafka, tenant, userTurn.getConversationId()), new PortalTools(context, tenant)));
     return tools.run(model, Prompt.messages(turn, found, masking::mask, tenants.persona(tenant)), batcher::add,
         (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
             .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))

@@ -19,6 +19,7 @@ class OfflineToolsTest {
   static {
     ALL.addAll(ToolSpecifications.toolSpecificationsFrom(SalesTools.class));
     ALL.addAll(ToolSpecifications.toolSpecificationsFrom(ProductTools.class));
+    ALL.addAll(ToolSpecifications.toolSpecificationsFrom(dev.parley.llm.tools.ConversationTools.class));
   }
 
   @Test
@@ -55,6 +56,14 @@ class OfflineToolsTest {
     assertThat(OfflineTools.describe("findAlternatives", "{\"cheaper\":[{\"name\":\"2023 Hyundai Tucson SE\",\"price\":27500}],"
         + "\"betterValue\":[{\"name\":\"2025 Toyota RAV4 Limited\",\"price\":36400}]}"))
         .isEqualTo("A cheaper option: 2023 Hyundai Tucson SE at $27,500.00. For a little more: 2025 Toyota RAV4 Limited at $36,400.00.");
+  }
+
+  @Test
+  void shouldHandTheConversationToAPersonWhenAsked() {
+    var calls = OfflineTools.choose("escalation_request", Map.of(), "I want to speak to a human about my bill", ALL);
+
+    assertThat(calls).extracting(ToolExecutionRequest::name).containsExactly("escalateToHuman");
+    assertThat(calls.get(0).arguments()).contains("\"category\":\"billing\"");
   }
 
   @Test
