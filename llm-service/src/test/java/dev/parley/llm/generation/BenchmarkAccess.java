@@ -1,0 +1,17 @@
+package dev.parley.llm.generation;
+
+import java.util.concurrent.ExecutorService;
+
+/** Lets the benchmark package drive the package-private {@link OrderedWork}. */
+public final class BenchmarkAccess {
+
+  private final OrderedWork work;
+
+  public BenchmarkAccess(ExecutorService pool) {
+    this.work = new OrderedWork(pool);
+  }
+
+  public void submit(String key, Runnable task, Runnable done) {
+    work.submit(key, task, done);
+  }
+}
