@@ -109,7 +109,9 @@ public final class SampleData {
         product("v-3002", "2024 Toyota RAV4 Hybrid XSE", "SUV", "XSE", "38900.00", 1, "Main lot", now),
         product("v-3003", "2025 Ford F-150 XLT", "truck", "XLT", "48900.00", 2, "North lot", now),
         product("v-3004", "2022 Honda Civic LX (certified pre-owned)", "sedan", "LX", "21400.00", 1, "Pre-owned lot", now),
-        product("v-3005", "2024 Honda CR-V EX", "SUV", "EX", "34200.00", 0, "Arriving next week", now));
+        product("v-3005", "2024 Honda CR-V EX", "SUV", "EX", "34200.00", 0, "Arriving next week", now),
+        product("v-3006", "2023 Hyundai Tucson SE (certified pre-owned)", "SUV", "SE", "27500.00", 2, "Pre-owned lot", now),
+        product("v-3007", "2025 Toyota RAV4 Limited", "SUV", "Limited", "36400.00", 2, "North lot", now));
   }
 
   /** Reads a knowledge document: a front matter block (id, title, category, tags, source), then the text. */

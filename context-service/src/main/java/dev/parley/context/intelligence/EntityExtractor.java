@@ -112,8 +112,10 @@ public final class EntityExtractor {
     while (mustHave.find()) {
       add(found, claimed, mustHave.start(), mustHave.end(), "must_have", mustHave.group(), mustHave.group(1).strip().toLowerCase(Locale.ROOT));
     }
-    catalogue(text, catalog.products(), "product", EntityExtractor::modelTerms, found);
-    catalogue(text, catalog.places(), "location", EntityExtractor::placeTerms, found);
+    List<Found> products = catalogue(text, catalog.products(), "product", EntityExtractor::modelTerms, found);
+    mostSpecific(text, products);
+    found.addAll(products);
+    found.addAll(catalogue(text, catalog.places(), "location", EntityExtractor::placeTerms, found));
     found.sort(Comparator.comparingInt(Found::start));
     return found.stream().map(Found::entity).toList();
   }
@@ -170,9 +172,28 @@ public final class EntityExtractor {
     }
   }
 
-  /** Matches catalogue entries by their distinctive words, allowing one typo in longer words. */
-  private static void catalogue(String text, List<String> entries, String type,
+  /**
+   * Where several products share the model word ("RAV4 XLE", "RAV4 Hybrid XSE"), keeps those whose
+   * name shares the most words with the turn: "the RAV4 Hybrid XSE" means that one, "the rav 4"
+   * stays ambiguous and keeps them all.
+   */
+  private static void mostSpecific(String text, List<Found> products) {
+    java.util.Set<String> said = new java.util.HashSet<>();
+    Matcher word = WORD.matcher(text);
+    while (word.find()) {
+      said.add(normalise(word.group()));
+    }
+    java.util.function.ToIntFunction<Found> overlap = product -> (int) java.util.Arrays.stream(product.entity().getValue()
+        .split("\\s+")).map(EntityExtractor::normalise).filter(said::contains).count();
+    java.util.Map<List<String>, Integer> bestPerModel = new java.util.HashMap<>();
+    products.forEach(product -> bestPerModel.merge(modelTerms(product.entity().getValue()), overlap.applyAsInt(product), Math::max));
+    products.removeIf(product -> overlap.applyAsInt(product) < bestPerModel.get(modelTerms(product.entity().getValue())));
+  }
+
+  /** Matches catalogue entries by their distinctive words, allowing one typo in longer words; returns what it added. */
+  private static List<Found> catalogue(String text, List<String> entries, String type,
       java.util.function.Function<String, List<String>> termsOf, List<Found> found) {
+    List<Found> added = new ArrayList<>();
     List<String> words = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
     Matcher word = WORD.matcher(text);
@@ -202,9 +223,10 @@ public final class EntityExtractor {
         at = at < 0 ? starts.get(index) : Math.min(at, starts.get(index));
       }
       if (all) {
-        found.add(new Found(at, new Entity(type, text.substring(at, Math.min(text.length(), at + 40)).split("[,.?!]")[0].strip(), entry)));
+        added.add(new Found(at, new Entity(type, text.substring(at, Math.min(text.length(), at + 40)).split("[,.?!]")[0].strip(), entry)));
       }
     }
+    return added;
   }
 
   private static int indexOfSimilar(List<String> words, String term) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EntityExtractorTest {
 
   private static final Catalog DEALER = new Catalog(
-      List.of("2024 Toyota RAV4 XLE", "2025 Ford F-150 XLT", "2022 Honda Civic LX (certified pre-owned)", "2024 Honda CR-V EX"),
+      List.of("2024 Toyota RAV4 XLE", "2024 Toyota RAV4 Hybrid XSE", "2025 Ford F-150 XLT",
+          "2022 Honda Civic LX (certified pre-owned)", "2024 Honda CR-V EX"),
       List.of("Main lot", "North lot", "Koramangala", "Whitefield"), java.util.Map.of());
   private final EntityExtractor extractor = new EntityExtractor();
 
@@ -48,8 +49,16 @@ class EntityExtractorTest {
   @Test
   void shouldMatchProductsDespiteSpacingAndTypos() {
     assertThat(values(extractor.extract("is the rav 4 or the Civc available?", DEALER), "product"))
-        .containsExactly("2024 Toyota RAV4 XLE", "2022 Honda Civic LX (certified pre-owned)");
+        .containsExactly("2024 Toyota RAV4 XLE", "2024 Toyota RAV4 Hybrid XSE", "2022 Honda Civic LX (certified pre-owned)");
     assertThat(values(extractor.extract("what about the F150?", DEALER), "product")).containsExactly("2025 Ford F-150 XLT");
+  }
+
+  @Test
+  void shouldPreferTheProductWhoseNameTheCustomerSpelledOut() {
+    assertThat(values(extractor.extract("Is the RAV4 Hybrid XSE in stock, and the Civic?", DEALER), "product"))
+        .containsExactly("2024 Toyota RAV4 Hybrid XSE", "2022 Honda Civic LX (certified pre-owned)");
+    assertThat(values(extractor.extract("is the rav4 available?", DEALER), "product"))
+        .as("ambiguous: every RAV4").containsExactly("2024 Toyota RAV4 XLE", "2024 Toyota RAV4 Hybrid XSE");
   }
 
   @Test
@@ -62,7 +71,7 @@ class EntityExtractorTest {
   void shouldNotReportDownPaymentAgainAsPlainMoney() {
     List<Entity> entities = extractor.extract("I can put $3,000 down on the $32,500 RAV4", DEALER);
 
-    assertThat(entities).extracting(Entity::getType).containsExactly("down_payment", "money", "product");
+    assertThat(entities).extracting(Entity::getType).containsExactly("down_payment", "money", "product", "product");
   }
 
   @Test

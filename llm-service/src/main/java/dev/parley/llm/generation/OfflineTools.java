@@ -21,6 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class OfflineTools {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Category words a customer uses, and the catalogue's category. */
+  private static final Map<String, String> CATEGORIES = Map.of(
+      "suv", "SUV", "sedan", "sedan", "truck", "truck", "pickup", "truck", "apartment", "apartment", "villa", "villa");
 
   private OfflineTools() {
   }
@@ -60,6 +63,8 @@ final class OfflineTools {
       if (facts.containsKey("max_price")) {
         args.put("maxPrice", number(facts.get("max_price")));
       }
+      CATEGORIES.entrySet().stream().filter(c -> lower.contains(c.getKey())).findFirst()
+          .ifPresent(c -> args.put("category", c.getValue()));
       calls.add(call("searchProducts", args));
     }
     if (intent.equals("escalation_request") && tools.contains("escalateToHuman")) {

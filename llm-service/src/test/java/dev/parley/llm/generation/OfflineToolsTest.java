@@ -35,7 +35,8 @@ class OfflineToolsTest {
     var calls = OfflineTools.choose("product_search", Map.of("max_price", "30000"), "Do you have SUVs under 30k?", ALL);
 
     assertThat(calls).extracting(ToolExecutionRequest::name).containsExactly("searchProducts");
-    assertThat(calls.get(0).arguments()).contains("\"maxPrice\":30000").contains("\"inStockOnly\":true");
+    assertThat(calls.get(0).arguments()).contains("\"maxPrice\":30000").contains("\"inStockOnly\":true")
+        .contains("\"category\":\"SUV\"");
   }
 
   @Test
