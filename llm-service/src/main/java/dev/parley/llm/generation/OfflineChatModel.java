@@ -111,7 +111,8 @@ public final class OfflineChatModel implements StreamingChatModel {
       }
     }
     if (!computed.isEmpty()) {
-      String supporting = candidates.stream().max(Comparator.comparingInt(Candidate::overlap))
+      // One knowledge sentence may support the computed figures, if it is clearly on topic.
+      String supporting = candidates.stream().filter(c -> c.overlap() >= 2).max(Comparator.comparingInt(Candidate::overlap))
           .map(c -> " " + c.sentence() + " [" + c.passage() + "]").orElse("");
       return String.join(" ", computed) + supporting;
     }
