@@ -106,7 +106,7 @@ public final class Stack implements AutoCloseable {
           "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString(),
           "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service"),
           "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service")));
-      if (service.equals("llm-service")) {
+      if (service.equals("llm-service") || service.equals("delivery-service")) {
         // The local role that devstack/postgres/setup.sh creates; a test credential, not a secret.
         env.putAll(Map.of("PARLEY_DB_URL", "r2dbc:postgresql://127.0.0.1:5432/" + options.database(),
             "PARLEY_DB_USERNAME", "parley", "PARLEY_DB_PASSWORD", "parley"));

@@ -18,6 +18,11 @@ import org.testcontainers.kafka.KafkaContainer;
 final class Pipeline {
 
   private static Stack stack;
+  private static FakeProvider provider;
+
+  /** The tenant whose replies the stack also delivers to a webhook on the fake provider. */
+  static final String HOOKED_TENANT = "hooked-dealer";
+  static final String HOOK_SECRET = "webhook-secret-for-tests-only";
 
   private Pipeline() {
   }
@@ -26,13 +31,30 @@ final class Pipeline {
     if (stack == null) {
       KafkaBroker broker = dockerAvailable() ? new ContainerBroker() : new EmbeddedKraftBroker();
       Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
-      stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, "parley_test", Map.of()));
+      provider = new FakeProvider();
+      // delivery-service talks to the fake WhatsApp provider, retries quickly, and has one tenant
+      // with a webhook; structured settings travel as SPRING_APPLICATION_JSON.
+      Map<String, String> delivery = Map.of(
+          "PARLEY_WAZZUP_API_URL", provider.url().toString(),
+          "PARLEY_WAZZUP_API_KEY", "test-key",
+          "PARLEY_DELIVERY_MAX_ATTEMPTS", "3",
+          "PARLEY_DELIVERY_FIRST_BACKOFF", "PT0.05S",
+          "SPRING_APPLICATION_JSON", "{\"parley\":{\"delivery\":{\"webhooks\":{\"" + HOOKED_TENANT + "\":[{\"url\":\""
+              + provider.url() + "/hooks/" + HOOKED_TENANT + "\",\"secret\":\"" + HOOK_SECRET + "\"}]}}}}");
+      stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, "parley_test",
+          Map.of("delivery-service", delivery)));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stack.close();
         broker.close();
+        provider.close();
       }));
     }
     return stack;
+  }
+
+  static synchronized FakeProvider provider() {
+    stack();
+    return provider;
   }
 
   private static boolean dockerAvailable() {

@@ -1,13 +1,15 @@
 package dev.parley.delivery.channel;
 
+import dev.parley.delivery.channel.webhook.WebhookChannel;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelType;
 import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.DeliveryStatus;
-import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topics;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,12 +18,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes replies and records a delivery receipt for each. Web, API and WebSocket replies need no
- * outbound call (clients receive them from the ingress gateway): their receipt says so.
- *
- * <p>WhatsApp and tenant webhooks have no outbound adapter yet: such a reply is dead-lettered
- * with that reason and gets a DEAD_LETTERED receipt, so it is visible and can be re-driven later.
- * Receipt ids derive from the reply id and the attempt, so a redelivered reply repeats the same id.
+ * Consumes replies and delivers each where it must go: WhatsApp replies through the provider,
+ * and every reply to the webhooks its tenant registered. Web, API and WebSocket replies need no
+ * outbound call (clients get them from the ingress gateway): their receipt says so.
  */
 @Component
 class ReplyDispatcher {
@@ -29,9 +28,16 @@ class ReplyDispatcher {
   private static final Set<ChannelType> GATEWAY_CHANNELS = Set.of(ChannelType.WEB, ChannelType.API, ChannelType.WEBSOCKET);
 
   private final KafkaTemplate<String, SpecificRecord> kafka;
+  private final OutboundDelivery delivery;
+  private final Outbound whatsApp;
+  private final Map<String, List<WebhookChannel>> webhooks;
 
-  ReplyDispatcher(KafkaTemplate<String, SpecificRecord> kafka) {
+  ReplyDispatcher(KafkaTemplate<String, SpecificRecord> kafka, OutboundDelivery delivery, Outbound whatsApp,
+      Map<String, List<WebhookChannel>> webhooks) {
     this.kafka = kafka;
+    this.delivery = delivery;
+    this.whatsApp = whatsApp;
+    this.webhooks = webhooks;
   }
 
   @KafkaListener(id = "reply-dispatcher", topics = "parley.replies", groupId = "parley-delivery")
@@ -40,30 +46,29 @@ class ReplyDispatcher {
       throw new IllegalArgumentException("expected an AssistantReply, got "
           + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
     }
+    deliver(reply);
+  }
+
+  /** Delivers a reply to its channel and the tenant's webhooks; also used to re-drive. */
+  void deliver(AssistantReply reply) {
     ChannelType channel = reply.getChannel().getType();
-    DeliveryStatus status;
-    String detail;
-    if (GATEWAY_CHANNELS.contains(channel)) {
-      status = DeliveryStatus.SERVED_BY_GATEWAY;
-      detail = "served to the client by the ingress gateway";
-    } else {
-      status = DeliveryStatus.DEAD_LETTERED;
-      detail = "no outbound adapter is configured for channel " + channel;
-      kafka.send(Topics.DEAD_LETTERS.name(), record.key(), DeadLetters.of("delivery-service", record.topic(),
-          record.partition(), record.offset(), record.key() == null ? null : record.key().getBytes(), null,
-          new IllegalStateException(detail))).join();
+    if (channel == ChannelType.WHATSAPP) {
+      delivery.deliver(reply, whatsApp, channel);
+    } else if (GATEWAY_CHANNELS.contains(channel)) {
+      kafka.send(Topics.DELIVERY_RECEIPTS.name(), Keys.of(reply.getTenantId(), reply.getConversationId()), DeliveryReceipt.newBuilder()
+          .setEventId(Keys.derivedId("receipt", reply.getEventId(), "gateway", "1"))
+          .setTenantId(reply.getTenantId())
+          .setConversationId(reply.getConversationId())
+          .setReplyId(reply.getEventId())
+          .setChannel(channel)
+          .setStatus(DeliveryStatus.SERVED_BY_GATEWAY)
+          .setAttempt(1)
+          .setDetail("served to the client by the ingress gateway")
+          .setCreatedAt(Instant.now())
+          .build()).join();
     }
-    int attempt = 1;
-    kafka.send(Topics.DELIVERY_RECEIPTS.name(), record.key(), DeliveryReceipt.newBuilder()
-        .setEventId(Keys.derivedId("receipt", reply.getEventId(), Integer.toString(attempt)))
-        .setTenantId(reply.getTenantId())
-        .setConversationId(reply.getConversationId())
-        .setReplyId(reply.getEventId())
-        .setChannel(channel)
-        .setStatus(status)
-        .setAttempt(attempt)
-        .setDetail(detail)
-        .setCreatedAt(Instant.now())
-        .build()).join();
+    for (WebhookChannel webhook : webhooks.getOrDefault(reply.getTenantId(), List.of())) {
+      delivery.deliver(reply, webhook, ChannelType.WEBHOOK);
+    }
   }
 }

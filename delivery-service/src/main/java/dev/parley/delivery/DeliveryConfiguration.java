@@ -1,0 +1,79 @@
+package dev.parley.delivery;
+
+import dev.parley.delivery.channel.Outbound;
+import dev.parley.delivery.channel.OutboundDelivery;
+import dev.parley.delivery.channel.webhook.WebhookChannel;
+import dev.parley.delivery.channel.whatsapp.WazzupChannel;
+import dev.parley.delivery.ledger.DeliveryLedger;
+import dev.parley.schemas.AvroSerdes;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The delivery ledger (PostgreSQL), the WhatsApp provider, the tenants' webhooks and the retry policy. */
+@Configuration
+class DeliveryConfiguration {
+
+  @Bean
+  DeliveryLedger deliveryLedger(ConnectionFactory connections) {
+    DatabaseClient db = DatabaseClient.create(connections);
+    DeliveryLedger.createSchema(db).block(Duration.ofSeconds(30));
+    return new DeliveryLedger(db);
+  }
+
+  @Bean
+  Outbound whatsApp(WebClient.Builder http, @Value("${parley.delivery.wazzup.api-url}") String apiUrl,
+      @Value("${parley.delivery.wazzup.api-key:}") String apiKey, @Value("${parley.delivery.timeout:PT10S}") Duration timeout) {
+    return new WazzupChannel(http, apiUrl, apiKey, timeout);
+  }
+
+  /** Binds {@code parley.delivery.webhooks.<tenant>: [{url, secret}]}. */
+  static class Webhooks {
+    /** One registered callback. */
+    public record Target(String url, String secret) {
+    }
+
+    private Map<String, List<Target>> webhooks = new HashMap<>();
+
+    public Map<String, List<Target>> getWebhooks() {
+      return webhooks;
+    }
+
+    public void setWebhooks(Map<String, List<Target>> webhooks) {
+      this.webhooks = webhooks;
+    }
+  }
+
+  @Bean
+  @ConfigurationProperties("parley.delivery")
+  Webhooks webhookSettings() {
+    return new Webhooks();
+  }
+
+  @Bean
+  Map<String, List<WebhookChannel>> tenantWebhooks(Webhooks settings, WebClient.Builder http,
+      @Value("${parley.delivery.timeout:PT10S}") Duration timeout) {
+    Map<String, List<WebhookChannel>> channels = new HashMap<>();
+    settings.getWebhooks().forEach((tenant, targets) -> channels.put(tenant, targets.stream()
+        .map(target -> new WebhookChannel(http, target.url(), target.secret(), timeout)).toList()));
+    return channels;
+  }
+
+  @Bean
+  OutboundDelivery outboundDelivery(DeliveryLedger ledger, KafkaTemplate<String, SpecificRecord> kafka, AvroSerdes serdes,
+      @Value("${parley.delivery.max-attempts:4}") int maxAttempts,
+      @Value("${parley.delivery.first-backoff:PT1S}") Duration firstBackoff,
+      @Value("${parley.delivery.per-second:20}") int perSecond) {
+    return new OutboundDelivery(ledger, kafka, serdes, new OutboundDelivery.Settings(maxAttempts, firstBackoff, perSecond));
+  }
+}

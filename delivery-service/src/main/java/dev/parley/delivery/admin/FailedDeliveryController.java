@@ -1,0 +1,54 @@
+package dev.parley.delivery.admin;
+
+import dev.parley.delivery.channel.Redrive;
+import dev.parley.delivery.ledger.DeliveryLedger;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Operators' view of deliveries that ran out of retries, and re-drive once the provider is back.
+ * Internal API: delivery-service is not exposed publicly.
+ */
+@RestController
+class FailedDeliveryController {
+
+  record FailedView(long id, String tenantId, String conversationId, String replyId, String target, String reason,
+      Instant failedAt) {
+  }
+
+  record Redriven(long id, String result) {
+  }
+
+  private final DeliveryLedger ledger;
+  private final Redrive redrive;
+
+  FailedDeliveryController(DeliveryLedger ledger, Redrive redrive) {
+    this.ledger = ledger;
+    this.redrive = redrive;
+  }
+
+  @GetMapping("/admin/failed-deliveries")
+  Mono<List<FailedView>> open(@RequestParam(required = false) String tenant) {
+    return Mono.fromCallable(() -> ledger.openFailures(tenant).stream()
+            .map(f -> new FailedView(f.id(), f.tenantId(), f.conversationId(), f.replyId(), f.target(), f.reason(), f.failedAt()))
+            .toList())
+        .subscribeOn(Schedulers.boundedElastic()); // the ledger blocks on the database
+  }
+
+  @PostMapping("/admin/failed-deliveries/{id}/redrive")
+  Mono<Redriven> redrive(@PathVariable long id) {
+    return Mono.fromCallable(() -> ledger.failure(id)
+            .map(failure -> new Redriven(id, redrive.redrive(failure).name()))
+            .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no failed delivery #" + id)))
+        .subscribeOn(Schedulers.boundedElastic()); // sending blocks too
+  }
+}

@@ -1,0 +1,65 @@
+package dev.parley.delivery.channel.whatsapp;
+
+import dev.parley.delivery.channel.DeliveryException;
+import dev.parley.delivery.channel.Outbound;
+import dev.parley.events.AssistantReply;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+/**
+ * Sends a reply to a WhatsApp chat through Wazzup's send-message API: channel id, chat id, chat
+ * type and text (or media by URL), with the API key in the Authorization header. The reply id
+ * goes as {@code crmMessageId}, so the provider can recognise a resend too.
+ */
+public final class WazzupChannel implements Outbound {
+
+  private final WebClient http;
+  private final Duration timeout;
+
+  public WazzupChannel(WebClient.Builder http, String apiUrl, String apiKey, Duration timeout) {
+    this.http = http.baseUrl(apiUrl).defaultHeader("Authorization", "Bearer " + apiKey).build();
+    this.timeout = timeout;
+  }
+
+  @Override
+  public String target(AssistantReply reply) {
+    return "whatsapp:" + channelId(reply);
+  }
+
+  @Override
+  public void send(AssistantReply reply) throws DeliveryException {
+    if (reply.getChannel().getExternalChatId() == null) {
+      throw new DeliveryException("the reply has no WhatsApp chat id", false, null);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("channelId", channelId(reply));
+    body.put("chatType", reply.getChannel().getMetadata().getOrDefault("chatType", "whatsapp"));
+    body.put("chatId", reply.getChannel().getExternalChatId());
+    body.put("text", reply.getText());
+    body.put("crmMessageId", reply.getEventId());
+    String media = reply.getChannel().getMetadata().get("replyContentUri");
+    if (media != null) {
+      body.put("contentUri", media);
+    }
+    try {
+      http.post().uri("/v3/message").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+          .retrieve().toBodilessEntity().block(timeout);
+    } catch (WebClientResponseException e) {
+      throw new DeliveryException("provider answered " + e.getStatusCode().value(),
+          DeliveryException.retriableStatus(e.getStatusCode().value()), e);
+    } catch (WebClientRequestException e) {
+      throw new DeliveryException("provider unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), true, e);
+    } catch (IllegalStateException e) { // block() timed out
+      throw new DeliveryException("provider did not answer within " + timeout.toSeconds() + " s", true, e);
+    }
+  }
+
+  private static String channelId(AssistantReply reply) {
+    return reply.getChannel().getMetadata().getOrDefault("channelId", "default");
+  }
+}

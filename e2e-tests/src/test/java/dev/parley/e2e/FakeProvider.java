@@ -1,0 +1,79 @@
+package dev.parley.e2e;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A local stand-in for what Parley calls outside itself — the WhatsApp provider's send-message
+ * API and tenants' webhook receivers — over real HTTP. It records every request and can fail on
+ * demand.
+ */
+final class FakeProvider implements AutoCloseable {
+
+  /** One request as received, with the status it was answered with. */
+  record Request(String path, Map<String, List<String>> headers, String body, int status) {
+    JsonNode json() {
+      return Client.JSON.readTree(body);
+    }
+
+    String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+          .map(e -> e.getValue().get(0)).orElse(null);
+    }
+  }
+
+  private final HttpServer server;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failingStatus = new AtomicInteger(0);
+
+  FakeProvider() {
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      int status = failingStatus.get() == 0 ? 200 : failingStatus.get();
+      requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, status));
+      byte[] answer = (status == 200 ? "{\"messageId\":\"wz-" + requests.size() + "\"}" : "{\"error\":\"failing on purpose\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Answer every request with this status until {@link #recover()}. */
+  void failWith(int status) {
+    failingStatus.set(status);
+  }
+
+  void recover() {
+    failingStatus.set(0);
+  }
+
+  List<Request> requests(String path) {
+    return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
