@@ -24,12 +24,22 @@ public final class DevTokens {
     return mint(tenantId, userId, Instant.now(), validFor);
   }
 
+  /** A token for a human agent of the tenant (role {@code agent}). */
+  public String mintAgent(String tenantId, String userId, Duration validFor) {
+    return mint(tenantId, userId, Instant.now(), validFor, java.util.List.of("agent"));
+  }
+
   /** A token issued at a given time: tests use one issued in the past to get an expired token. */
   public String mint(String tenantId, String userId, Instant now, Duration validFor) {
+    return mint(tenantId, userId, now, validFor, java.util.List.of());
+  }
+
+  private String mint(String tenantId, String userId, Instant now, Duration validFor, java.util.List<String> roles) {
     JwtClaimsSet claims = JwtClaimsSet.builder()
         .issuer("parley-devstack")
         .subject(userId)
         .claim("tenant", tenantId)
+        .claim("roles", roles)
         .issuedAt(now)
         .expiresAt(now.plus(validFor))
         .build();

@@ -12,7 +12,11 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.parley.events.AssistantReply;
+import dev.parley.events.AgentMessage;
 import dev.parley.events.ChangeStage;
+import dev.parley.events.ChannelInfo;
+import dev.parley.events.ModelInfo;
+import dev.parley.events.TokenUsage;
 import dev.parley.events.Escalate;
 import dev.parley.events.EscalationInfo;
 import dev.parley.events.FeedbackInfo;
@@ -182,6 +186,11 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setUpdatedAt(now)
         .build();
     enriched.setSummary(ConversationSummary.of(next, input.customer()));
+    next.setChannel(turn.getChannel());
+    if (next.getStatus() == ConversationStatus.ESCALATED) {
+      // A person has the conversation: record what the customer said, but the bot stays silent.
+      return ConversationUpdate.changed(next);
+    }
     return new ConversationUpdate(next, enriched, null);
   }
 
@@ -263,6 +272,14 @@ final class ConversationProcessor implements Processor<String, ConversationInput
           .setRequestedBy(command.getRequestedBy())
           .setAt(now)
           .build());
+    } else if (change instanceof AgentMessage message) {
+      if (state.getStatus() != ConversationStatus.ESCALATED) {
+        return refuse(command, "NOT_ESCALATED", "agents write only in conversations handed to a person; escalate first", now);
+      }
+      AssistantReply reply = agentReply(state, command, message, now);
+      next.setRecentMessages(append(state.getRecentMessages(),
+          new ConversationMessage(reply.getEventId(), Role.AGENT, message.getText(), now)));
+      return new ConversationUpdate(next.build(), null, null, reply);
     } else if (change instanceof RecordFeedback feedback) {
       next.setFeedback(appendBounded(state.getFeedback(), FeedbackInfo.newBuilder()
           .setRating(feedback.getRating())
@@ -273,6 +290,27 @@ final class ConversationProcessor implements Processor<String, ConversationInput
           .build(), 20));
     }
     return ConversationUpdate.changed(next.build());
+  }
+
+  /**
+   * An agent's message travels like any reply, so the customer gets it on the conversation's own
+   * channel (the gateway for web chats, the provider for WhatsApp) and every reply consumer sees it.
+   */
+  private static AssistantReply agentReply(ConversationState state, ConversationCommand command, AgentMessage message, Instant now) {
+    return AssistantReply.newBuilder()
+        .setEventId(Keys.derivedId("agent-reply", command.getEventId()))
+        .setTenantId(state.getTenantId())
+        .setConversationId(state.getConversationId())
+        .setTurnId(command.getEventId())
+        .setMessageIds(List.of())
+        .setChannel(state.getChannel() != null ? state.getChannel() : ChannelInfo.newBuilder().build())
+        .setText(message.getText())
+        .setIntent(state.getLastIntent() != null ? state.getLastIntent() : new Intent("other", 1.0))
+        .setModel(new ModelInfo(message.getAgentId(), "human", false))
+        .setUsage(new TokenUsage(0, 0, false, 0.0))
+        .setProcessingTimeMs(0)
+        .setCreatedAt(now)
+        .build();
   }
 
   private static ConversationUpdate refuse(ConversationCommand command, String code, String message, Instant now) {

@@ -183,6 +183,11 @@ public final class ConversationTopology {
         Materialized.<String, CustomerProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_LOOKUP_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.CUSTOMER_PROFILES)));
 
+    // An agent's message goes out as a reply, on the topic every reply consumer reads.
+    updates.filter((key, update) -> update.agentReply() != null, Named.as("agent-replies-only"))
+        .mapValues(ConversationUpdate::agentReply, Named.as("agent-reply"))
+        .to(Topics.REPLIES.name(), produced(Topics.REPLIES, serdes, "agent-replies-sink"));
+
     updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
         .mapValues(ConversationUpdate::error, Named.as("error"))
         .to(Topics.CONVERSATION_ERRORS.name(), produced(Topics.CONVERSATION_ERRORS, serdes, "conversation-errors-sink"));

@@ -1,20 +1,27 @@
 package dev.parley.context.conversation;
 
+import dev.parley.events.AssistantReply;
 import dev.parley.events.ConversationError;
 import dev.parley.events.ConversationState;
 import dev.parley.events.EnrichedTurn;
 
 /**
  * The conversation processor's output: the new state (null when nothing changed), for a turn the
- * enriched turn to answer, for a refused command the error.
+ * enriched turn to answer, for a refused command the error, for an agent's message the reply that
+ * carries it to the customer.
  */
-record ConversationUpdate(ConversationState state, EnrichedTurn enrichedTurn, ConversationError error) {
+record ConversationUpdate(ConversationState state, EnrichedTurn enrichedTurn, ConversationError error,
+    AssistantReply agentReply) {
+
+  ConversationUpdate(ConversationState state, EnrichedTurn enrichedTurn, ConversationError error) {
+    this(state, enrichedTurn, error, null);
+  }
 
   static ConversationUpdate changed(ConversationState state) {
-    return new ConversationUpdate(state, null, null);
+    return new ConversationUpdate(state, null, null, null);
   }
 
   static ConversationUpdate refused(ConversationError error) {
-    return new ConversationUpdate(null, null, error);
+    return new ConversationUpdate(null, null, error, null);
   }
 }

@@ -58,6 +58,7 @@ class ConversationTopologyTest {
   private TestOutputTopic<String, ConversationState> conversations;
   private TestInputTopic<String, ConversationCommand> commands;
   private TestOutputTopic<String, ConversationError> errors;
+  private TestOutputTopic<String, AssistantReply> agentReplies;
 
   @BeforeEach
   void startDriver() {
@@ -72,6 +73,7 @@ class ConversationTopologyTest {
     conversations = output(Topics.CONVERSATIONS);
     commands = input(Topics.CONVERSATION_COMMANDS);
     errors = output(Topics.CONVERSATION_ERRORS);
+    agentReplies = output(Topics.REPLIES);
     input(Topics.CUSTOMERS).pipeInput(Keys.of(TENANT, "c-1"), Customer.newBuilder()
         .setTenantId(TENANT).setCustomerId("c-1").setName("Maria Lopez").setSegment("first-time buyer")
         .setCreditScore(712).setState("TX").setUpdatedAt(Instant.now()).build());
@@ -354,6 +356,38 @@ class ConversationTopologyTest {
 
     assertThat(store().get(key).getStatus()).isEqualTo(ConversationStatus.ESCALATED);
     assertThat(store().get(key).getCustomerName()).isEqualTo("Maria Lopez");
+  }
+
+  @Test
+  void shouldKeepTheBotSilentWhileAPersonHasTheConversationAndResumeAfterHandBack() {
+    String key = conversationAt(SalesStage.GREETING);
+    enriched.readValuesToList();
+    commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
+
+    inbound.pipeInput(key, message("conv-1", "m-esc", "are you there?", null, null));
+    assertThat(enriched.isEmpty()).as("no turn for the bot while escalated").isTrue();
+    assertThat(store().get(key).getRecentMessages()).extracting(m -> m.getText()).contains("are you there?");
+
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, this is Sam from sales. How can I help?")));
+    AssistantReply agent = agentReplies.readValue();
+    assertThat(agent.getText()).isEqualTo("Hi, this is Sam from sales. How can I help?");
+    assertThat(agent.getModel().getProvider()).isEqualTo("human");
+    assertThat(agent.getModel().getName()).isEqualTo("agent-7");
+    assertThat(store().get(key).getRecentMessages()).extracting(m -> m.getRole()).contains(Role.AGENT);
+
+    commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.ACTIVE)));
+    inbound.pipeInput(key, message("conv-1", "m-back", "thanks, what about financing?", null, null));
+    assertThat(enriched.readValue().getTurn().getMessageIds()).containsExactly("m-back");
+  }
+
+  @Test
+  void shouldRefuseAgentMessageInConversationThatIsNotEscalated() {
+    String key = conversationAt(SalesStage.GREETING);
+
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "hello")));
+
+    assertThat(errors.readValue().getCode()).isEqualTo("NOT_ESCALATED");
+    assertThat(agentReplies.isEmpty()).isTrue();
   }
 
   /** A conversation with one turn, moved to the given stage directly in its store. */

@@ -61,6 +61,13 @@ class SupportController {
   record FeedbackRecorded(String feedbackId, String conversationId) {
   }
 
+  record AgentMessageRequest(
+      @NotBlank(message = "text is required") @Size(max = 4000, message = "text must be at most {max} characters") String text) {
+  }
+
+  record AgentMessageAccepted(String commandId, String conversationId) {
+  }
+
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SupportController.class);
 
   private final ConversationCommands commands;
@@ -96,6 +103,25 @@ class SupportController {
     return commands.send(caller, request.conversationId(), new RecordFeedback(request.rating(), positive,
             request.comment(), request.categories() == null ? List.of() : request.categories()))
         .map(id -> ResponseEntity.accepted().body(new FeedbackRecorded(id, request.conversationId())));
+  }
+
+  /**
+   * A human agent writes to the customer of an escalated conversation; the message reaches the
+   * customer on the conversation's channel. Only tokens with the {@code agent} role may do this.
+   * Handing back to the bot is {@code PATCH /ai/conversations/{id}} with status ACTIVE.
+   */
+  @PostMapping(path = "/ai/conversations/{conversationId}/agent-messages", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Mono<ResponseEntity<AgentMessageAccepted>> agentMessage(@AuthenticationPrincipal Jwt jwt,
+      @org.springframework.web.bind.annotation.PathVariable @Pattern(regexp = ID, message = ID_RULE) String conversationId,
+      @Valid @RequestBody AgentMessageRequest request) {
+    java.util.List<String> roles = jwt.getClaimAsStringList("roles");
+    if (roles == null || !roles.contains("agent")) {
+      return Mono.error(new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.FORBIDDEN,
+          "only agents (a token with the 'agent' role) can write to customers"));
+    }
+    Caller caller = Caller.of(jwt);
+    return commands.send(caller, conversationId, new dev.parley.events.AgentMessage(caller.userId(), request.text()))
+        .map(id -> ResponseEntity.accepted().body(new AgentMessageAccepted(id, conversationId)));
   }
 
   private Mono<Integer> openEscalations(Caller caller, String conversationId) {
