@@ -2,6 +2,7 @@ package dev.parley.e2e;
 
 import dev.parley.devstack.EmbeddedKraftBroker;
 import dev.parley.devstack.KafkaBroker;
+import dev.parley.devstack.SampleData;
 import dev.parley.devstack.Stack;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,9 @@ final class Pipeline {
   /** The tenant whose replies the stack also delivers to a webhook on the fake provider. */
   static final String HOOKED_TENANT = "hooked-dealer";
   static final String HOOK_SECRET = "webhook-secret-for-tests-only";
+  /** The WhatsApp channel ingress accepts webhooks for, and its signing secret. */
+  static final String WHATSAPP_CHANNEL = "acme-wa";
+  static final String WHATSAPP_SECRET = "wazzup-secret-for-tests-only";
 
   private Pipeline() {
   }
@@ -42,7 +46,9 @@ final class Pipeline {
           "SPRING_APPLICATION_JSON", "{\"parley\":{\"delivery\":{\"webhooks\":{\"" + HOOKED_TENANT + "\":[{\"url\":\""
               + provider.url() + "/hooks/" + HOOKED_TENANT + "\",\"secret\":\"" + HOOK_SECRET + "\"}]}}}}");
       stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, "parley_test",
-          Map.of("delivery-service", delivery)));
+          Map.of("delivery-service", delivery, "ingress-service", Map.of("SPRING_APPLICATION_JSON",
+              "{\"parley\":{\"channels\":{\"wazzup\":{\"" + WHATSAPP_CHANNEL + "\":{\"tenant\":\"" + SampleData.TENANT
+                  + "\",\"secret\":\"" + WHATSAPP_SECRET + "\"}}}}}"))));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stack.close();
         broker.close();

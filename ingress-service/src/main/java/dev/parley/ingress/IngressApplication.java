@@ -11,6 +11,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @EnableScheduling
+@org.springframework.boot.context.properties.EnableConfigurationProperties(dev.parley.ingress.whatsapp.WazzupChannels.class)
 public class IngressApplication {
 
   public static void main(String[] args) {

@@ -170,7 +170,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     ConversationState next = ConversationState.newBuilder(state)
         .setCustomerId(turn.getCustomerId() != null ? turn.getCustomerId() : state.getCustomerId())
         .setDealId(turn.getDealId() != null ? turn.getDealId() : state.getDealId())
-        .setPhone(input.phone() != null ? input.phone() : state.getPhone())
+        .setPhone(input.phone() != null ? input.phone() : state.getPhone() != null ? state.getPhone() : whatsAppPhone(turn))
         .setRecentMessages(append(before, new ConversationMessage(turn.getEventId(), Role.USER, turn.getText(), turn.getFirstReceivedAt())))
         .setTurnCount(state.getTurnCount() + 1)
         .setLastIntent(intent)
@@ -201,6 +201,12 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   static int frustration(int previous, TurnAnalysis turn) {
     int carried = turn.getSentiment() < 0 ? Math.min(10, previous + 1) : previous / 2;
     return Math.max(turn.getFrustration(), carried);
+  }
+
+  /** A WhatsApp chat id is the customer's number without the plus. */
+  private static String whatsAppPhone(UserTurn turn) {
+    return turn.getChannel().getType() == dev.parley.events.ChannelType.WHATSAPP && turn.getChannel().getExternalChatId() != null
+        ? "+" + turn.getChannel().getExternalChatId() : null;
   }
 
   private static List<String> productsShown(List<String> shown, TurnAnalysis turn) {

@@ -1,6 +1,7 @@
 package dev.parley.ingress.security;
 
 import java.nio.charset.StandardCharsets;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -25,6 +26,9 @@ class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint 
         : "A bearer token is required.";
     String body = "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"" + detail
         + "\",\"instance\":\"" + exchange.getRequest().getPath().value() + "\"}";
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+    // Read (and drop) the request body first: answering before it is consumed leaves the
+    // keep-alive connection in a state where a client's next request on it can hang.
+    return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then(Mono.defer(() ->
+        response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))))));
   }
 }

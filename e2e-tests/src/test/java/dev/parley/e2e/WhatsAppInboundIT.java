@@ -1,0 +1,134 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.devstack.SampleData;
+import dev.parley.events.AssistantReply;
+import dev.parley.events.InboundMessage;
+import dev.parley.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/** WhatsApp in through Wazzup's webhook, out through the (fake) provider. */
+class WhatsAppInboundIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @Test
+  void shouldAnswerBurstOfThreeMessagesWithOneReplyOnWhatsApp() throws Exception {
+    String chat = chatId();
+    String id = "m" + System.nanoTime();
+    String burst = "{\"messages\":[" + message(id + "a", chat, "hi") + "," + message(id + "b", chat, "is the RAV4 Hybrid XSE")
+        + "," + message(id + "c", chat, "in stock?") + "]}";
+
+    var accepted = post(burst, sign(burst));
+
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    assertThat(Client.JSON.readTree(accepted.body()).get("messages").asInt()).isEqualTo(3);
+    List<AssistantReply> replies = TopicReader.read(Topics.REPLIES, r -> chat.equals(r.getChannel().getExternalChatId()),
+        found -> !found.isEmpty(), WAIT);
+    assertThat(replies).singleElement().satisfies(reply -> {
+      assertThat(reply.getMessageIds()).containsExactly("wazzup:" + id + "a", "wazzup:" + id + "b", "wazzup:" + id + "c");
+      assertThat(reply.getText()).contains("RAV4 Hybrid XSE is in stock");
+    });
+    String replyId = replies.get(0).getEventId();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline && Pipeline.provider().requests("/v3/message").stream().noneMatch(r -> r.body().contains(replyId))) {
+      Thread.sleep(100);
+    }
+    assertThat(Pipeline.provider().requests("/v3/message").stream().filter(r -> r.body().contains(replyId)))
+        .singleElement().satisfies(sent -> assertThat(sent.json().get("chatId").asString()).isEqualTo(chat));
+  }
+
+  @Test
+  void shouldMakeNoSecondTurnFromRedeliveredWebhook() throws Exception {
+    String chat = chatId();
+    String first = "{\"messages\":[" + message("r" + System.nanoTime(), chat, "What are your opening hours?") + "]}";
+    assertThat(post(first, sign(first)).statusCode()).isEqualTo(200);
+    assertThat(post(first, sign(first)).statusCode()).as("the provider retries").isEqualTo(200);
+    Thread.sleep(3500); // after the debounce gap, so the next message is a turn of its own
+    String later = "{\"messages\":[" + message("s" + System.nanoTime(), chat, "Thanks!") + "]}";
+    assertThat(post(later, sign(later)).statusCode()).isEqualTo(200);
+
+    List<AssistantReply> replies = TopicReader.read(Topics.REPLIES, r -> chat.equals(r.getChannel().getExternalChatId()),
+        found -> found.size() >= 2, WAIT);
+    assertThat(replies).hasSize(2);
+    assertThat(replies.get(0).getMessageIds()).hasSize(1);
+  }
+
+  @Test
+  void shouldStartNewConversationWhenTheChatsConversationWasClosed() throws Exception {
+    String chat = chatId();
+    String first = "{\"messages\":[" + message("c" + System.nanoTime(), chat, "hello there") + "]}";
+    assertThat(post(first, sign(first)).statusCode()).isEqualTo(200);
+    String conversation = TopicReader.read(Topics.INBOUND_MESSAGES, m -> chat.equals(m.getChannel().getExternalChatId()),
+        found -> !found.isEmpty(), WAIT).get(0).getConversationId();
+    var stack = Pipeline.stack();
+    var manager = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "manager", Duration.ofHours(1)));
+    manager.poll("/ai/conversations/" + conversation, view -> true); // context-service has it
+    assertThat(manager.patch("/ai/conversations/" + conversation, "{\"status\":\"CLOSED\"}").status()).isEqualTo(202);
+    manager.poll("/ai/conversations/" + conversation, view -> "CLOSED".equals(view.get("status").asString()));
+
+    String second = "{\"messages\":[" + message("d" + System.nanoTime(), chat, "hi again") + "]}";
+    assertThat(post(second, sign(second)).statusCode()).isEqualTo(200);
+
+    List<InboundMessage> messages = TopicReader.read(Topics.INBOUND_MESSAGES, m -> chat.equals(m.getChannel().getExternalChatId()),
+        found -> found.size() >= 2, WAIT);
+    assertThat(messages.get(0).getConversationId()).endsWith("-1");
+    assertThat(messages.get(1).getConversationId()).as("a closed conversation is not reused")
+        .isNotEqualTo(conversation).endsWith("-2");
+  }
+
+  @Test
+  void shouldRefuseBadOrMissingSignatureAndPublishNothing() throws Exception {
+    String chat = chatId();
+    String body = "{\"messages\":[" + message("x" + System.nanoTime(), chat, "hello") + "]}";
+
+    assertThat(post(body, "sha256=" + "0".repeat(64)).statusCode()).isEqualTo(401);
+    assertThat(post(body, null).statusCode()).isEqualTo(401);
+    var valid = "{\"messages\":[" + message("y" + System.nanoTime(), chat, "hello") + "]}";
+    assertThat(post(valid, sign(valid)).statusCode()).isEqualTo(200);
+
+    List<InboundMessage> published = TopicReader.read(Topics.INBOUND_MESSAGES, m -> chat.equals(m.getChannel().getExternalChatId()),
+        found -> !found.isEmpty(), WAIT);
+    assertThat(published).singleElement().extracting(InboundMessage::getText).isEqualTo("hello");
+    assertThat(published.get(0).getMessageId()).startsWith("wazzup:y");
+  }
+
+  private static String chatId() {
+    return "1512" + ThreadLocalRandom.current().nextLong(1_000_000L, 9_999_999L);
+  }
+
+  private static String message(String id, String chat, String text) {
+    return "{\"messageId\":\"" + id + "\",\"channelId\":\"" + Pipeline.WHATSAPP_CHANNEL + "\",\"chatType\":\"whatsapp\","
+        + "\"chatId\":\"" + chat + "\",\"type\":\"text\",\"status\":\"inbound\",\"isEcho\":false,\"text\":\"" + text + "\"}";
+  }
+
+  private static String sign(String body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(Pipeline.WHATSAPP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static HttpResponse<String> post(String body, String signature) throws Exception {
+    Pipeline.stack();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(Pipeline.stack().ingressUrl()
+            + "/webhooks/wazzup/" + Pipeline.WHATSAPP_CHANNEL))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header("X-Wazzup-Signature", signature);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
