@@ -39,9 +39,20 @@ class SecurityConfiguration {
             // Providers authenticate their webhooks by signature, checked by the webhook handlers.
             .pathMatchers(HttpMethod.POST, "/webhooks/**").permitAll()
             .anyExchange().authenticated())
-        .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> { }).authenticationEntryPoint(problems))
+        .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> { }).authenticationEntryPoint(problems)
+            .bearerTokenConverter(bearerTokens()))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(problems))
         .build();
+  }
+
+  /**
+   * Bearer tokens from the Authorization header, or from {@code access_token} in the query of a
+   * GET (browsers cannot set headers on a WebSocket handshake).
+   */
+  private static org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter bearerTokens() {
+    var converter = new org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter();
+    converter.setAllowUriQueryParameter(true);
+    return converter;
   }
 
   @Bean
