@@ -31,10 +31,18 @@ public final class LocalRun {
     }
     System.out.println("Starting Parley: embedded Kafka broker, schema registry, four services ...");
     EmbeddedKraftBroker broker = new EmbeddedKraftBroker();
+    LocalWhatsAppProvider whatsApp = new LocalWhatsAppProvider();
+    String whatsAppSecret = java.util.UUID.randomUUID().toString();
+    Map<String, Map<String, String>> env = Map.of(
+        "llm-service", model,
+        "delivery-service", Map.of("PARLEY_WAZZUP_API_URL", whatsApp.url().toString(), "PARLEY_WAZZUP_API_KEY", "local"),
+        "ingress-service", Map.of("SPRING_APPLICATION_JSON", "{\"parley\":{\"channels\":{\"wazzup\":{\"acme-wa\":{\"tenant\":\""
+            + SampleData.TENANT + "\",\"secret\":\"" + whatsAppSecret + "\"}}}}}"));
     Stack stack;
     try {
-      stack = Stack.start(broker, new Stack.Options(root, root.resolve(".parley"), port, "parley", Map.of("llm-service", model)));
+      stack = Stack.start(broker, new Stack.Options(root, root.resolve(".parley"), port, "parley", env));
     } catch (RuntimeException e) {
+      whatsApp.close();
       broker.close();
       throw e;
     }
@@ -42,6 +50,7 @@ public final class LocalRun {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nStopping Parley ...");
       stack.close();
+      whatsApp.close();
       broker.close();
       System.out.println("Stopped.");
       stopped.countDown();
@@ -68,11 +77,23 @@ public final class LocalRun {
             -H 'Prefer: respond-async' -d '{"message":"What APR can I get with a 720 credit score?"}'
           curl -N -H "Authorization: Bearer $TOKEN" %s<streamUrl from the answer above>
 
+        Chat over a WebSocket (wscat comes from the npm registry):
+          npx wscat -c "ws://localhost:%d/ai/ws?access_token=$TOKEN"
+          > {"type":"chat_message","message":"Is the RAV4 Hybrid XSE in stock?"}
+
+        WhatsApp, as the provider's signed webhook would deliver it (replies are printed here,
+        by a local stand-in for the provider's send-message API):
+          export WA_SECRET=%s
+          body='{"messages":[{"messageId":"m1","chatId":"15125550142","chatType":"whatsapp","type":"text","text":"Hi! Do you have SUVs under 30k?"}]}'
+          curl -s %s/webhooks/wazzup/acme-wa -H 'Content-Type: application/json' \\
+            -H "X-Wazzup-Signature: sha256=$(printf '%%s' "$body" | openssl dgst -sha256 -hmac "$WA_SECRET" | sed 's/^.* //')" -d "$body"
+
         Press Ctrl-C to stop.
         """,
         (System.nanoTime() - started) / 1e9, SampleData.TENANT, stack.ingressUrl(), stack.bootstrapServers(),
         stack.registryUrl(), root.resolve(".parley/logs"), SampleData.TENANT, token,
-        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
+        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl().getPort(), whatsAppSecret,
+        stack.ingressUrl());
     stopped.await();
   }
 }
