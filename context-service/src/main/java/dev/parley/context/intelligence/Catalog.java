@@ -21,8 +21,6 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 public record Catalog(List<String> products, List<String> places, Map<String, Integer> stock) {
 
-  public static final Catalog EMPTY = new Catalog(List.of(), List.of(), Map.of());
-
   /** A tenant's catalogue from its rows of the inventory table: product names, and their locations as places. */
   public static Catalog of(Iterator<KeyValue<String, ValueAndTimestamp<Product>>> inventory) {
     List<String> products = new ArrayList<>();

@@ -41,6 +41,9 @@ public final class EntityExtractor {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*");
 
   private static final Map<String, String> STATES = new LinkedHashMap<>();
+  /** State names as word-bounded patterns, compiled once: they run on every turn. */
+  private static final Map<Pattern, String> STATE_NAMES = new LinkedHashMap<>();
+  private static final Pattern AMOUNT_PARTS = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)\\s?([a-zA-Z]+)?");
 
   static {
     String[] pairs = {"alabama:AL", "alaska:AK", "arizona:AZ", "arkansas:AR", "california:CA", "colorado:CO",
@@ -55,6 +58,7 @@ public final class EntityExtractor {
     for (String pair : pairs) {
       String[] parts = pair.split(":");
       STATES.put(parts[0], parts[1]);
+      STATE_NAMES.put(Pattern.compile("\\b" + Pattern.quote(parts[0]) + "\\b"), parts[1]);
     }
   }
 
@@ -132,7 +136,7 @@ public final class EntityExtractor {
 
   /** "$3,000" → 3000, "50k" → 50000, "2 Cr" → 20000000, "15 lakh" → 1500000. */
   static BigDecimal amount(String text) {
-    Matcher m = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)\\s?([a-zA-Z]+)?").matcher(text);
+    Matcher m = AMOUNT_PARTS.matcher(text);
     if (!m.find()) {
       return null;
     }
@@ -156,8 +160,8 @@ public final class EntityExtractor {
 
   private static void states(String text, List<Found> found, List<int[]> claimed) {
     String lower = text.toLowerCase(Locale.ROOT);
-    for (var state : STATES.entrySet()) {
-      Matcher name = Pattern.compile("\\b" + Pattern.quote(state.getKey()) + "\\b").matcher(lower);
+    for (var state : STATE_NAMES.entrySet()) {
+      Matcher name = state.getKey().matcher(lower);
       while (name.find()) {
         if (!overlaps(claimed, name.start(), name.end())) {
           add(found, claimed, name.start(), name.end(), "us_state", text.substring(name.start(), name.end()), state.getValue());

@@ -89,6 +89,8 @@ public final class OutboundDelivery {
     log.warn("giving up on reply {} to {}: {}", reply.getEventId(), target, reason);
     byte[] bytes = serdes.<AssistantReply>valueSerde(Topics.REPLIES).serializer().serialize(Topics.REPLIES.name(), reply);
     long id = ledger.recordFailure(reply.getTenantId(), reply.getConversationId(), reply.getEventId(), target, reason, bytes);
+    // The reply may have been read long ago (a re-drive): the dead letter points at the failed
+    // delivery's ledger row (partition -1, "offset" = its id), which is what operators re-drive.
     kafka.send(Topics.DEAD_LETTERS.name(), Keys.of(reply.getTenantId(), reply.getConversationId()),
         DeadLetters.of("delivery-service", Topics.REPLIES.name(), -1, id,
             Keys.of(reply.getTenantId(), reply.getConversationId()).getBytes(), bytes,

@@ -134,8 +134,4 @@ public class ConversationFeeds {
     feeds.entrySet().removeIf(entry ->
         entry.getValue().lastUsed < idleSince && entry.getValue().sink.currentSubscriberCount() == 0);
   }
-
-  int size() {
-    return feeds.size();
-  }
 }

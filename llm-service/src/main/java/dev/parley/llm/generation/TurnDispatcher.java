@@ -207,10 +207,6 @@ class TurnDispatcher implements SmartLifecycle {
     offsets.forget(partitions);
   }
 
-  int inFlight() {
-    return work == null ? 0 : work.inFlight();
-  }
-
   @Override
   public void stop() {
     running = false;
