@@ -4,6 +4,7 @@ import dev.parley.events.AssistantReply;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.CustomerProfile;
 import dev.parley.events.ConversationError;
+import dev.parley.events.ConversationEvent;
 import dev.parley.events.ConversationState;
 import dev.parley.events.DeadLetter;
 import dev.parley.events.DeliveryReceipt;
@@ -65,6 +66,9 @@ public final class Topics {
   /** Commands context-service refused, with the reason. */
   public static final Topic<ConversationError> CONVERSATION_ERRORS = new Topic<>(
       "parley.conversation-errors", ConversationError.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /** What happened to conversations (started, escalated, handed back, closed, stage moved, feedback). */
+  public static final Topic<ConversationEvent> CONVERSATION_EVENTS = new Topic<>(
+      "parley.conversation-events", ConversationEvent.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
   public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
       "parley.dead-letters", DeadLetter.class, "source topic key", 3, false);
 
@@ -81,7 +85,8 @@ public final class Topics {
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,
-      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, DEAD_LETTERS, CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
+      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, CONVERSATION_EVENTS, DEAD_LETTERS,
+      CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** Every topic of the catalog as the admin client creates it. */
   public static org.apache.kafka.clients.admin.NewTopic[] newTopics(short replicationFactor) {

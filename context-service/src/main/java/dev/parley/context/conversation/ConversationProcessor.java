@@ -48,7 +48,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * message and emits the enriched turn with the history before it; for a reply it records the
  * assistant's message; for a command it applies the change if allowed (the sales stage moves only
  * as {@link SalesStages} allows) or emits a ConversationError. Every change emits the new state
- * for the public conversations topic.
+ * for the public conversations topic, and what the change means ({@link ConversationEvents}).
  *
  * <p>Replies are folded idempotently: a reply whose id is already in the recent messages is a
  * redelivery and changes nothing.
@@ -92,18 +92,26 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     ConversationState state = store.get(record.key());
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     ConversationUpdate update;
+    String causeId;
+    String requestedBy = null;
     if (record.value() instanceof ConversationInput.Turn turn) {
       update = onTurn(state, turn, now);
+      causeId = turn.turn().getEventId();
     } else if (record.value() instanceof ConversationInput.Reply reply) {
       update = onReply(state, reply.reply(), now);
+      causeId = reply.reply().getEventId();
     } else {
-      update = onCommand(state, ((ConversationInput.Command) record.value()).command(), now);
+      ConversationCommand command = ((ConversationInput.Command) record.value()).command();
+      update = onCommand(state, command, now);
+      causeId = command.getEventId();
+      requestedBy = command.getRequestedBy();
     }
     if (update != null) {
       if (update.state() != null) {
         store.put(record.key(), update.state());
       }
-      context.forward(record.withValue(update));
+      context.forward(record.withValue(update.withEvents(
+          ConversationEvents.between(state, update.state(), causeId, requestedBy, now))));
     }
   }
 

@@ -49,6 +49,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                  ├─▶ enriched-turns
  *                                  ├─▶ conversations (latest state, compacted)
  *                                  ├─▶ conversation-errors (refused commands)
+ *                                  ├─▶ conversation-events (started, escalated, handed back, closed, ...)
  *                                  └─▶ turns-by-customer ─▶ profile ─▶ customer-profiles ─▶ (global table)
  * </pre>
  *
@@ -187,6 +188,9 @@ public final class ConversationTopology {
     updates.filter((key, update) -> update.agentReply() != null, Named.as("agent-replies-only"))
         .mapValues(ConversationUpdate::agentReply, Named.as("agent-reply"))
         .to(Topics.REPLIES.name(), produced(Topics.REPLIES, serdes, "agent-replies-sink"));
+
+    updates.flatMapValues(ConversationUpdate::events, Named.as("events"))
+        .to(Topics.CONVERSATION_EVENTS.name(), produced(Topics.CONVERSATION_EVENTS, serdes, "conversation-events-sink"));
 
     updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
         .mapValues(ConversationUpdate::error, Named.as("error"))

@@ -7,6 +7,8 @@ import dev.parley.events.ChangeStage;
 import dev.parley.events.ChangeStatus;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.ConversationError;
+import dev.parley.events.ConversationEvent;
+import dev.parley.events.ConversationEventType;
 import dev.parley.events.ConversationStatus;
 import dev.parley.events.CustomerProfile;
 import dev.parley.events.SalesStage;
@@ -59,6 +61,7 @@ class ConversationTopologyTest {
   private TestInputTopic<String, ConversationCommand> commands;
   private TestOutputTopic<String, ConversationError> errors;
   private TestOutputTopic<String, AssistantReply> agentReplies;
+  private TestOutputTopic<String, ConversationEvent> events;
 
   @BeforeEach
   void startDriver() {
@@ -74,6 +77,7 @@ class ConversationTopologyTest {
     commands = input(Topics.CONVERSATION_COMMANDS);
     errors = output(Topics.CONVERSATION_ERRORS);
     agentReplies = output(Topics.REPLIES);
+    events = output(Topics.CONVERSATION_EVENTS);
     input(Topics.CUSTOMERS).pipeInput(Keys.of(TENANT, "c-1"), Customer.newBuilder()
         .setTenantId(TENANT).setCustomerId("c-1").setName("Maria Lopez").setSegment("first-time buyer")
         .setCreditScore(712).setState("TX").setUpdatedAt(Instant.now()).build());
@@ -388,6 +392,39 @@ class ConversationTopologyTest {
 
     assertThat(errors.readValue().getCode()).isEqualTo("NOT_ESCALATED");
     assertThat(agentReplies.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldPublishWhatHappenedToConversationOncePerChangeWithIdsDerivedFromCause() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "hello", "c-1", null));
+    ConversationEvent started = events.readValue();
+    assertThat(started.getType()).isEqualTo(ConversationEventType.STARTED);
+    assertThat(started.getCustomerId()).isEqualTo("c-1");
+
+    inbound.pipeInput(key, message("conv-1", "m-2", "what about financing?", null, null));
+    replies.pipeInput(key, reply(enriched.readValuesToList().get(1), "Here are the options."));
+    commands.pipeInput(key, command(new ChangeStage(SalesStage.GREETING)));
+    assertThat(events.isEmpty()).as("turns, replies and refused commands change nothing worth an event").isTrue();
+
+    ConversationCommand escalate = command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "high", "sales", "sales"));
+    commands.pipeInput(key, escalate);
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, Sam here.")));
+    commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.ACTIVE)));
+    commands.pipeInput(key, command(new ChangeStage(SalesStage.QUALIFYING)));
+    commands.pipeInput(key, command(new dev.parley.events.RecordFeedback(5, true, "great", List.of("speed"))));
+    commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.CLOSED)));
+
+    List<ConversationEvent> happened = events.readValuesToList();
+    assertThat(happened).extracting(e -> e.getType() + " " + e.getFrom() + "->" + e.getTo()).containsExactly(
+        "ESCALATED ACTIVE->ESCALATED", "HANDED_BACK ESCALATED->ACTIVE", "STAGE_CHANGED GREETING->QUALIFYING",
+        "FEEDBACK_RECEIVED null->null", "CLOSED ACTIVE->CLOSED");
+    ConversationEvent escalated = happened.get(0);
+    assertThat(escalated.getEscalation().getTicketId()).isEqualTo("ESC-1");
+    assertThat(escalated.getRequestedBy()).isEqualTo("tester");
+    assertThat(escalated.getCauseId()).isEqualTo(escalate.getEventId());
+    assertThat(escalated.getEventId()).isEqualTo(Keys.derivedId("conversation-event", escalate.getEventId(), "ESCALATED"));
+    assertThat(happened.get(3).getFeedback().getRating()).isEqualTo(5);
   }
 
   /** A conversation with one turn, moved to the given stage directly in its store. */
