@@ -2,6 +2,7 @@ package dev.parley.delivery;
 
 import dev.parley.delivery.channel.Outbound;
 import dev.parley.delivery.channel.OutboundDelivery;
+import dev.parley.delivery.channel.webhook.TenantWebhooks;
 import dev.parley.delivery.channel.webhook.WebhookChannel;
 import dev.parley.delivery.channel.whatsapp.WazzupChannel;
 import dev.parley.delivery.ledger.DeliveryLedger;
@@ -37,10 +38,10 @@ class DeliveryConfiguration {
     return new WazzupChannel(http, apiUrl, apiKey, timeout);
   }
 
-  /** Binds {@code parley.delivery.webhooks.<tenant>: [{url, secret}]}. */
+  /** Binds {@code parley.delivery.webhooks.<tenant>: [{url, secret, events}]}. */
   static class Webhooks {
-    /** One registered callback. */
-    public record Target(String url, String secret) {
+    /** One registered callback and the events it wants ("reply", "conversation.escalated", "conversation.*"; none: all). */
+    public record Target(String url, String secret, List<String> events) {
     }
 
     private Map<String, List<Target>> webhooks = new HashMap<>();
@@ -61,12 +62,12 @@ class DeliveryConfiguration {
   }
 
   @Bean
-  Map<String, List<WebhookChannel>> tenantWebhooks(Webhooks settings, WebClient.Builder http,
+  TenantWebhooks tenantWebhooks(Webhooks settings, WebClient.Builder http,
       @Value("${parley.delivery.timeout:PT10S}") Duration timeout) {
     Map<String, List<WebhookChannel>> channels = new HashMap<>();
     settings.getWebhooks().forEach((tenant, targets) -> channels.put(tenant, targets.stream()
-        .map(target -> new WebhookChannel(http, target.url(), target.secret(), timeout)).toList()));
-    return channels;
+        .map(target -> new WebhookChannel(http, target.url(), target.secret(), target.events(), timeout)).toList()));
+    return new TenantWebhooks(channels);
   }
 
   @Bean

@@ -34,6 +34,7 @@ final class FakeProvider implements AutoCloseable {
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger failingStatus = new AtomicInteger(0);
+  private final Map<String, Integer> failingPaths = new java.util.concurrent.ConcurrentHashMap<>();
 
   FakeProvider() {
     try {
@@ -43,7 +44,8 @@ final class FakeProvider implements AutoCloseable {
     }
     server.createContext("/", exchange -> {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      int status = failingStatus.get() == 0 ? 200 : failingStatus.get();
+      String path = exchange.getRequestURI().getPath();
+      int status = failingPaths.getOrDefault(path, failingStatus.get() == 0 ? 200 : failingStatus.get());
       requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, status));
       byte[] answer = (status == 200 ? "{\"messageId\":\"wz-" + requests.size() + "\"}" : "{\"error\":\"failing on purpose\"}")
           .getBytes(StandardCharsets.UTF_8);
@@ -64,12 +66,37 @@ final class FakeProvider implements AutoCloseable {
     failingStatus.set(status);
   }
 
+  /** Answer requests to this path with this status until {@link #recover()}. */
+  void failWith(int status, String path) {
+    failingPaths.put(path, status);
+  }
+
   void recover() {
     failingStatus.set(0);
+    failingPaths.clear();
   }
 
   List<Request> requests(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  /** Waits up to a minute until at least {@code count} requests to the path match, and returns those. */
+  List<Request> await(String path, java.util.function.Predicate<Request> which, int count) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    List<Request> found = List.of();
+    while (System.nanoTime() < deadline) {
+      found = requests(path).stream().filter(which).toList();
+      if (found.size() >= count) {
+        return found;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("expected " + count + " matching requests to " + path + ", got " + found.size());
   }
 
   @Override

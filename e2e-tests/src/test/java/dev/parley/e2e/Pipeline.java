@@ -24,6 +24,9 @@ final class Pipeline {
   /** The tenant whose replies the stack also delivers to a webhook on the fake provider. */
   static final String HOOKED_TENANT = "hooked-dealer";
   static final String HOOK_SECRET = "webhook-secret-for-tests-only";
+  /** The hooked tenant's two webhooks: one wants every event, one only conversation events. */
+  static final String ALL_EVENTS_HOOK = "/hooks/" + HOOKED_TENANT;
+  static final String CONVERSATION_EVENTS_HOOK = "/hooks/" + HOOKED_TENANT + "/conversations";
   /** The WhatsApp channel ingress accepts webhooks for, and its signing secret. */
   static final String WHATSAPP_CHANNEL = "acme-wa";
   static final String WHATSAPP_SECRET = "wazzup-secret-for-tests-only";
@@ -43,8 +46,10 @@ final class Pipeline {
           "PARLEY_WAZZUP_API_KEY", "test-key",
           "PARLEY_DELIVERY_MAX_ATTEMPTS", "3",
           "PARLEY_DELIVERY_FIRST_BACKOFF", "PT0.05S",
-          "SPRING_APPLICATION_JSON", "{\"parley\":{\"delivery\":{\"webhooks\":{\"" + HOOKED_TENANT + "\":[{\"url\":\""
-              + provider.url() + "/hooks/" + HOOKED_TENANT + "\",\"secret\":\"" + HOOK_SECRET + "\"}]}}}}");
+          "SPRING_APPLICATION_JSON", "{\"parley\":{\"delivery\":{\"webhooks\":{\"" + HOOKED_TENANT + "\":["
+              + "{\"url\":\"" + provider.url() + ALL_EVENTS_HOOK + "\",\"secret\":\"" + HOOK_SECRET + "\"},"
+              + "{\"url\":\"" + provider.url() + CONVERSATION_EVENTS_HOOK + "\",\"secret\":\"" + HOOK_SECRET
+              + "\",\"events\":[\"conversation.*\"]}]}}}}");
       stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, "parley_test",
           Map.of("delivery-service", delivery, "ingress-service", Map.of("SPRING_APPLICATION_JSON",
               "{\"parley\":{\"channels\":{\"wazzup\":{\"" + WHATSAPP_CHANNEL + "\":{\"tenant\":\"" + SampleData.TENANT

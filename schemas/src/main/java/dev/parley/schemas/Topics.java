@@ -88,6 +88,11 @@ public final class Topics {
       CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, CONVERSATION_EVENTS, DEAD_LETTERS,
       CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
+  /** The catalog's topic of that name. */
+  public static java.util.Optional<Topic<?>> named(String name) {
+    return ALL.stream().filter(topic -> topic.name().equals(name)).findFirst();
+  }
+
   /** Every topic of the catalog as the admin client creates it. */
   public static org.apache.kafka.clients.admin.NewTopic[] newTopics(short replicationFactor) {
     return ALL.stream().map(topic -> topic.newTopic(replicationFactor))

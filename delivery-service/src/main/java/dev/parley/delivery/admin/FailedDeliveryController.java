@@ -21,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class FailedDeliveryController {
 
-  record FailedView(long id, String tenantId, String conversationId, String replyId, String target, String reason,
+  record FailedView(long id, String tenantId, String conversationId, String kind, String eventId, String target, String reason,
       Instant failedAt) {
   }
 
@@ -39,7 +39,7 @@ class FailedDeliveryController {
   @GetMapping("/admin/failed-deliveries")
   Mono<List<FailedView>> open(@RequestParam(required = false) String tenant) {
     return Mono.fromCallable(() -> ledger.openFailures(tenant).stream()
-            .map(f -> new FailedView(f.id(), f.tenantId(), f.conversationId(), f.replyId(), f.target(), f.reason(), f.failedAt()))
+            .map(f -> new FailedView(f.id(), f.tenantId(), f.conversationId(), f.kind(), f.eventId(), f.target(), f.reason(), f.failedAt()))
             .toList())
         .subscribeOn(Schedulers.boundedElastic()); // the ledger blocks on the database
   }
@@ -47,7 +47,17 @@ class FailedDeliveryController {
   @PostMapping("/admin/failed-deliveries/{id}/redrive")
   Mono<Redriven> redrive(@PathVariable long id) {
     return Mono.fromCallable(() -> ledger.failure(id)
-            .map(failure -> new Redriven(id, redrive.redrive(failure).name()))
+            .map(failure -> {
+              if (failure.redrivenAt() != null) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT, "failed delivery #" + id + " was re-driven at "
+                    + failure.redrivenAt() + "; a failure of that re-drive is listed under its own id");
+              }
+              try {
+                return new Redriven(id, redrive.redrive(failure).name());
+              } catch (IllegalStateException e) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
+              }
+            })
             .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no failed delivery #" + id)))
         .subscribeOn(Schedulers.boundedElastic()); // sending blocks too
   }

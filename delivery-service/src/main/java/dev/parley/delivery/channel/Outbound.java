@@ -1,13 +1,11 @@
 package dev.parley.delivery.channel;
 
-import dev.parley.events.AssistantReply;
-
-/** A place a reply can be sent to: the WhatsApp provider, a tenant's webhook. */
+/** A place something can be sent to: the WhatsApp provider, a tenant's webhook. */
 public interface Outbound {
 
-  /** Where this reply goes, stable across attempts: the ledger's key, for example "whatsapp:channel-1". */
-  String target(AssistantReply reply);
+  /** Where it goes, stable across attempts: the ledger's key, for example "whatsapp:channel-1". */
+  String target(Outgoing outgoing);
 
-  /** Sends the reply once; throws {@link DeliveryException} saying whether trying again may help. */
-  void send(AssistantReply reply) throws DeliveryException;
+  /** Sends it once; throws {@link DeliveryException} saying whether trying again may help. */
+  void send(Outgoing outgoing) throws DeliveryException;
 }

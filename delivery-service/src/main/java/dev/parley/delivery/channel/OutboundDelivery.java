@@ -1,7 +1,6 @@
 package dev.parley.delivery.channel;
 
 import dev.parley.delivery.ledger.DeliveryLedger;
-import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelType;
 import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.DeliveryStatus;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Sends a reply to an outbound target the way every channel needs it: at most once per target
+ * Sends a reply or conversation event to an outbound target the way every channel needs it: at most once per target
  * (the ledger), within the target's rate limit (Bucket4j), retried with exponential backoff and
  * jitter when the failure may pass, a delivery receipt for every attempt, and after the last
  * attempt a dead letter kept for re-drive.
@@ -54,10 +53,10 @@ public final class OutboundDelivery {
     this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.firstBackoff(), 2.0, 0.5);
   }
 
-  public Result deliver(AssistantReply reply, Outbound outbound, ChannelType channel) {
-    String target = outbound.target(reply);
-    if (ledger.delivered(reply.getEventId(), target)) {
-      return Result.ALREADY_DELIVERED; // a redelivered reply: it went out already
+  public Result deliver(Outgoing outgoing, Outbound outbound, ChannelType channel) {
+    String target = outbound.target(outgoing);
+    if (ledger.delivered(outgoing.id(), target)) {
+      return Result.ALREADY_DELIVERED; // redelivered: it went out already
     }
     Bucket limit = limits.computeIfAbsent(target, t -> Bucket.builder()
         .addLimit(Bandwidth.builder().capacity(settings.perSecond()).refillGreedy(settings.perSecond(), Duration.ofSeconds(1)).build())
@@ -66,13 +65,13 @@ public final class OutboundDelivery {
     for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
       try {
         limit.asBlocking().consume(1);
-        outbound.send(reply);
-        ledger.recordDelivered(reply.getEventId(), target);
-        receipt(reply, target, channel, DeliveryStatus.DELIVERED, attempt, "delivered to " + target);
+        outbound.send(outgoing);
+        ledger.recordDelivered(outgoing.id(), target);
+        receipt(outgoing, target, channel, DeliveryStatus.DELIVERED, attempt, "delivered to " + target);
         return Result.DELIVERED;
       } catch (DeliveryException e) {
         last = e;
-        receipt(reply, target, channel, DeliveryStatus.FAILED, attempt, e.getMessage());
+        receipt(outgoing, target, channel, DeliveryStatus.FAILED, attempt, e.getMessage());
         if (!e.retriable()) {
           break;
         }
@@ -86,25 +85,25 @@ public final class OutboundDelivery {
       }
     }
     String reason = last == null ? "unknown" : last.getMessage();
-    log.warn("giving up on reply {} to {}: {}", reply.getEventId(), target, reason);
-    byte[] bytes = serdes.<AssistantReply>valueSerde(Topics.REPLIES).serializer().serialize(Topics.REPLIES.name(), reply);
-    long id = ledger.recordFailure(reply.getTenantId(), reply.getConversationId(), reply.getEventId(), target, reason, bytes);
-    // The reply may have been read long ago (a re-drive): the dead letter points at the failed
+    log.warn("giving up on {} {} to {}: {}", outgoing.kind(), outgoing.id(), target, reason);
+    byte[] bytes = serdes.<SpecificRecord>anyRecordSerde().serializer().serialize(outgoing.source().name(), outgoing.event());
+    long id = ledger.recordFailure(outgoing, target, reason, bytes);
+    // It may have been read long ago (a re-drive): the dead letter points at the failed
     // delivery's ledger row (partition -1, "offset" = its id), which is what operators re-drive.
-    kafka.send(Topics.DEAD_LETTERS.name(), Keys.of(reply.getTenantId(), reply.getConversationId()),
-        DeadLetters.of("delivery-service", Topics.REPLIES.name(), -1, id,
-            Keys.of(reply.getTenantId(), reply.getConversationId()).getBytes(), bytes,
+    kafka.send(Topics.DEAD_LETTERS.name(), outgoing.key(),
+        DeadLetters.of("delivery-service", outgoing.source().name(), -1, id, outgoing.key().getBytes(), bytes,
             new IllegalStateException("delivery to " + target + " failed: " + reason))).join();
-    receipt(reply, target, channel, DeliveryStatus.DEAD_LETTERED, settings.maxAttempts(), "dead-lettered as #" + id + ": " + reason);
+    receipt(outgoing, target, channel, DeliveryStatus.DEAD_LETTERED, settings.maxAttempts(), "dead-lettered as #" + id + ": " + reason);
     return Result.DEAD_LETTERED;
   }
 
-  private void receipt(AssistantReply reply, String target, ChannelType channel, DeliveryStatus status, int attempt, String detail) {
-    kafka.send(Topics.DELIVERY_RECEIPTS.name(), Keys.of(reply.getTenantId(), reply.getConversationId()), DeliveryReceipt.newBuilder()
-        .setEventId(Keys.derivedId("receipt", reply.getEventId(), target, status.name(), Integer.toString(attempt)))
-        .setTenantId(reply.getTenantId())
-        .setConversationId(reply.getConversationId())
-        .setReplyId(reply.getEventId())
+  private void receipt(Outgoing outgoing, String target, ChannelType channel, DeliveryStatus status, int attempt, String detail) {
+    kafka.send(Topics.DELIVERY_RECEIPTS.name(), outgoing.key(), DeliveryReceipt.newBuilder()
+        .setEventId(Keys.derivedId("receipt", outgoing.id(), target, status.name(), Integer.toString(attempt)))
+        .setTenantId(outgoing.tenantId())
+        .setConversationId(outgoing.conversationId())
+        .setReplyId(outgoing.id())
+        .setKind(outgoing.kind())
         .setChannel(channel)
         .setStatus(status)
         .setAttempt(attempt)

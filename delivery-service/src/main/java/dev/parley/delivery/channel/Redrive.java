@@ -1,27 +1,23 @@
 package dev.parley.delivery.channel;
 
-import dev.parley.delivery.channel.webhook.WebhookChannel;
+import dev.parley.delivery.channel.webhook.TenantWebhooks;
 import dev.parley.delivery.ledger.DeliveryLedger;
-import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelType;
 import dev.parley.schemas.AvroSerdes;
-import dev.parley.schemas.Topics;
-import java.util.List;
-import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.springframework.stereotype.Component;
 
-/** Sends a dead-lettered reply again to the target that failed, with the usual retries and ledger. */
+/** Sends a dead-lettered reply or conversation event again to the target that failed, with the usual retries and ledger. */
 @Component
 public class Redrive {
 
   private final DeliveryLedger ledger;
   private final OutboundDelivery delivery;
   private final Outbound whatsApp;
-  private final Map<String, List<WebhookChannel>> webhooks;
+  private final TenantWebhooks webhooks;
   private final AvroSerdes serdes;
 
-  Redrive(DeliveryLedger ledger, OutboundDelivery delivery, Outbound whatsApp, Map<String, List<WebhookChannel>> webhooks,
-      AvroSerdes serdes) {
+  Redrive(DeliveryLedger ledger, OutboundDelivery delivery, Outbound whatsApp, TenantWebhooks webhooks, AvroSerdes serdes) {
     this.ledger = ledger;
     this.delivery = delivery;
     this.whatsApp = whatsApp;
@@ -30,16 +26,15 @@ public class Redrive {
   }
 
   public OutboundDelivery.Result redrive(DeliveryLedger.FailedDelivery failure) {
-    AssistantReply reply = serdes.<AssistantReply>valueSerde(Topics.REPLIES).deserializer()
-        .deserialize(Topics.REPLIES.name(), failure.reply());
-    Outbound target = failure.target().startsWith("webhook:")
-        ? webhooks.getOrDefault(failure.tenantId(), List.of()).stream()
-            .filter(w -> w.target(reply).equals(failure.target())).findFirst()
+    SpecificRecord event = serdes.<SpecificRecord>anyRecordSerde().deserializer().deserialize(failure.sourceTopic(), failure.payload());
+    Outgoing outgoing = Outgoing.of(event);
+    boolean webhook = failure.target().startsWith("webhook:");
+    Outbound target = webhook
+        ? webhooks.byTarget(outgoing, failure.target())
             .map(Outbound.class::cast)
             .orElseThrow(() -> new IllegalStateException("the webhook " + failure.target() + " is no longer registered"))
         : whatsApp;
-    ChannelType channel = failure.target().startsWith("webhook:") ? ChannelType.WEBHOOK : ChannelType.WHATSAPP;
-    OutboundDelivery.Result result = delivery.deliver(reply, target, channel);
+    OutboundDelivery.Result result = delivery.deliver(outgoing, target, webhook ? ChannelType.WEBHOOK : ChannelType.WHATSAPP);
     ledger.markRedriven(failure.id());
     return result;
   }

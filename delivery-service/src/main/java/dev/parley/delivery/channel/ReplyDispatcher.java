@@ -1,5 +1,6 @@
 package dev.parley.delivery.channel;
 
+import dev.parley.delivery.channel.webhook.TenantWebhooks;
 import dev.parley.delivery.channel.webhook.WebhookChannel;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelType;
@@ -8,8 +9,6 @@ import dev.parley.events.DeliveryStatus;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topics;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Consumes replies and delivers each where it must go: WhatsApp replies through the provider,
- * and every reply to the webhooks its tenant registered. Web, API and WebSocket replies need no
+ * and every reply to the webhooks of its tenant that subscribed to replies. Web, API and WebSocket replies need no
  * outbound call (clients get them from the ingress gateway): their receipt says so.
  */
 @Component
@@ -30,10 +29,10 @@ class ReplyDispatcher {
   private final KafkaTemplate<String, SpecificRecord> kafka;
   private final OutboundDelivery delivery;
   private final Outbound whatsApp;
-  private final Map<String, List<WebhookChannel>> webhooks;
+  private final TenantWebhooks webhooks;
 
   ReplyDispatcher(KafkaTemplate<String, SpecificRecord> kafka, OutboundDelivery delivery, Outbound whatsApp,
-      Map<String, List<WebhookChannel>> webhooks) {
+      TenantWebhooks webhooks) {
     this.kafka = kafka;
     this.delivery = delivery;
     this.whatsApp = whatsApp;
@@ -49,17 +48,19 @@ class ReplyDispatcher {
     deliver(reply);
   }
 
-  /** Delivers a reply to its channel and the tenant's webhooks; also used to re-drive. */
+  /** Delivers a reply to its channel and the tenant's webhooks. */
   void deliver(AssistantReply reply) {
     ChannelType channel = reply.getChannel().getType();
+    Outgoing outgoing = Outgoing.of(reply);
     if (channel == ChannelType.WHATSAPP) {
-      delivery.deliver(reply, whatsApp, channel);
+      delivery.deliver(outgoing, whatsApp, channel);
     } else if (GATEWAY_CHANNELS.contains(channel)) {
       kafka.send(Topics.DELIVERY_RECEIPTS.name(), Keys.of(reply.getTenantId(), reply.getConversationId()), DeliveryReceipt.newBuilder()
           .setEventId(Keys.derivedId("receipt", reply.getEventId(), "gateway", "1"))
           .setTenantId(reply.getTenantId())
           .setConversationId(reply.getConversationId())
           .setReplyId(reply.getEventId())
+          .setKind(dev.parley.events.DeliveredKind.REPLY)
           .setChannel(channel)
           .setStatus(DeliveryStatus.SERVED_BY_GATEWAY)
           .setAttempt(1)
@@ -67,8 +68,8 @@ class ReplyDispatcher {
           .setCreatedAt(Instant.now())
           .build()).join();
     }
-    for (WebhookChannel webhook : webhooks.getOrDefault(reply.getTenantId(), List.of())) {
-      delivery.deliver(reply, webhook, ChannelType.WEBHOOK);
+    for (WebhookChannel webhook : webhooks.subscribedTo(outgoing)) {
+      delivery.deliver(outgoing, webhook, ChannelType.WEBHOOK);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.parley.delivery.ledger;
 
+import dev.parley.delivery.channel.Outgoing;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,16 +12,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * What was delivered where, and what could not be, in PostgreSQL. A reply is sent to a target at
- * most once: the ledger is checked before sending and written right after, so a redelivered reply
- * (a crash, a rebalance) is not sent again. Failed deliveries are kept with the reply's bytes
- * until someone re-drives them.
+ * What was delivered where, and what could not be, in PostgreSQL. A reply or conversation event
+ * is sent to a target at most once: the ledger is checked before sending and written right after,
+ * so a redelivered record (a crash, a rebalance) is not sent again. Failed deliveries are kept with
+ * the record's bytes and the topic they decode by, until someone re-drives them.
  */
 public final class DeliveryLedger {
 
   /** A delivery that ran out of retries. */
-  public record FailedDelivery(long id, String tenantId, String conversationId, String replyId, String target,
-      String reason, byte[] reply, Instant failedAt, Instant redrivenAt) {
+  public record FailedDelivery(long id, String tenantId, String conversationId, String eventId, String kind,
+      String sourceTopic, String target, String reason, byte[] payload, Instant failedAt, Instant redrivenAt) {
   }
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -33,33 +35,49 @@ public final class DeliveryLedger {
   public static Mono<Void> createSchema(DatabaseClient db) {
     return Flux.just("""
             CREATE TABLE IF NOT EXISTS deliveries (
-              reply_id text NOT NULL, target text NOT NULL, delivered_at timestamptz NOT NULL DEFAULT now(),
-              PRIMARY KEY (reply_id, target))""",
+              event_id text NOT NULL, target text NOT NULL, delivered_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (event_id, target))""",
             """
             CREATE TABLE IF NOT EXISTS failed_deliveries (
-              id bigserial PRIMARY KEY, tenant_id text NOT NULL, conversation_id text NOT NULL, reply_id text NOT NULL,
-              target text NOT NULL, reason text NOT NULL, reply bytea NOT NULL,
+              id bigserial PRIMARY KEY, tenant_id text NOT NULL, conversation_id text NOT NULL, event_id text NOT NULL,
+              kind text NOT NULL, source_topic text NOT NULL, target text NOT NULL, reason text NOT NULL, payload bytea NOT NULL,
               failed_at timestamptz NOT NULL DEFAULT now(), redriven_at timestamptz)""",
+            // Ledgers written before conversation events were delivered knew only replies.
+            """
+            DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                         AND table_name = 'deliveries' AND column_name = 'reply_id') THEN
+                ALTER TABLE deliveries RENAME COLUMN reply_id TO event_id;
+              END IF;
+              IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                         AND table_name = 'failed_deliveries' AND column_name = 'reply_id') THEN
+                ALTER TABLE failed_deliveries RENAME COLUMN reply_id TO event_id;
+                ALTER TABLE failed_deliveries RENAME COLUMN reply TO payload;
+                ALTER TABLE failed_deliveries ADD COLUMN kind text NOT NULL DEFAULT 'REPLY';
+                ALTER TABLE failed_deliveries ADD COLUMN source_topic text NOT NULL DEFAULT 'parley.replies';
+              END IF;
+            END $$""",
             "CREATE INDEX IF NOT EXISTS failed_deliveries_open ON failed_deliveries (tenant_id, failed_at) WHERE redriven_at IS NULL")
         .concatMap(sql -> db.sql(sql).then()).then();
   }
 
-  public boolean delivered(String replyId, String target) {
-    return Boolean.TRUE.equals(db.sql("SELECT EXISTS (SELECT 1 FROM deliveries WHERE reply_id = :r AND target = :t) AS d")
-        .bind("r", replyId).bind("t", target).map(row -> row.get("d", Boolean.class)).one().block(TIMEOUT));
+  public boolean delivered(String eventId, String target) {
+    return Boolean.TRUE.equals(db.sql("SELECT EXISTS (SELECT 1 FROM deliveries WHERE event_id = :e AND target = :t) AS d")
+        .bind("e", eventId).bind("t", target).map(row -> row.get("d", Boolean.class)).one().block(TIMEOUT));
   }
 
-  public void recordDelivered(String replyId, String target) {
-    db.sql("INSERT INTO deliveries (reply_id, target) VALUES (:r, :t) ON CONFLICT DO NOTHING")
-        .bind("r", replyId).bind("t", target).then().block(TIMEOUT);
+  public void recordDelivered(String eventId, String target) {
+    db.sql("INSERT INTO deliveries (event_id, target) VALUES (:e, :t) ON CONFLICT DO NOTHING")
+        .bind("e", eventId).bind("t", target).then().block(TIMEOUT);
   }
 
-  public long recordFailure(String tenantId, String conversationId, String replyId, String target, String reason, byte[] reply) {
+  public long recordFailure(Outgoing outgoing, String target, String reason, byte[] payload) {
     return db.sql("""
-            INSERT INTO failed_deliveries (tenant_id, conversation_id, reply_id, target, reason, reply)
-            VALUES (:tenant, :conversation, :reply, :target, :reason, :bytes) RETURNING id""")
-        .bind("tenant", tenantId).bind("conversation", conversationId).bind("reply", replyId).bind("target", target)
-        .bind("reason", reason).bind("bytes", java.nio.ByteBuffer.wrap(reply))
+            INSERT INTO failed_deliveries (tenant_id, conversation_id, event_id, kind, source_topic, target, reason, payload)
+            VALUES (:tenant, :conversation, :event, :kind, :topic, :target, :reason, :payload) RETURNING id""")
+        .bind("tenant", outgoing.tenantId()).bind("conversation", outgoing.conversationId()).bind("event", outgoing.id())
+        .bind("kind", outgoing.kind().name()).bind("topic", outgoing.source().name()).bind("target", target)
+        .bind("reason", reason).bind("payload", ByteBuffer.wrap(payload))
         .map(row -> row.get("id", Long.class)).one().block(TIMEOUT);
   }
 
@@ -81,13 +99,13 @@ public final class DeliveryLedger {
   }
 
   private static FailedDelivery failure(io.r2dbc.spi.Readable row) {
-    java.nio.ByteBuffer bytes = row.get("reply", java.nio.ByteBuffer.class);
-    byte[] reply = new byte[bytes.remaining()];
-    bytes.get(reply);
+    ByteBuffer bytes = row.get("payload", ByteBuffer.class);
+    byte[] payload = new byte[bytes.remaining()];
+    bytes.get(payload);
     OffsetDateTime redriven = row.get("redriven_at", OffsetDateTime.class);
     return new FailedDelivery(row.get("id", Long.class), row.get("tenant_id", String.class),
-        row.get("conversation_id", String.class), row.get("reply_id", String.class), row.get("target", String.class),
-        row.get("reason", String.class), reply, row.get("failed_at", OffsetDateTime.class).toInstant(),
-        redriven == null ? null : redriven.toInstant());
+        row.get("conversation_id", String.class), row.get("event_id", String.class), row.get("kind", String.class),
+        row.get("source_topic", String.class), row.get("target", String.class), row.get("reason", String.class), payload,
+        row.get("failed_at", OffsetDateTime.class).toInstant(), redriven == null ? null : redriven.toInstant());
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.delivery.channel.whatsapp;
 
 import dev.parley.delivery.channel.DeliveryException;
 import dev.parley.delivery.channel.Outbound;
+import dev.parley.delivery.channel.Outgoing;
 import dev.parley.events.AssistantReply;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,12 +28,13 @@ public final class WazzupChannel implements Outbound {
   }
 
   @Override
-  public String target(AssistantReply reply) {
-    return "whatsapp:" + channelId(reply);
+  public String target(Outgoing outgoing) {
+    return "whatsapp:" + channelId(reply(outgoing));
   }
 
   @Override
-  public void send(AssistantReply reply) throws DeliveryException {
+  public void send(Outgoing outgoing) throws DeliveryException {
+    AssistantReply reply = reply(outgoing);
     if (reply.getChannel().getExternalChatId() == null) {
       throw new DeliveryException("the reply has no WhatsApp chat id", false, null);
     }
@@ -57,6 +59,14 @@ public final class WazzupChannel implements Outbound {
     } catch (IllegalStateException e) { // block() timed out
       throw new DeliveryException("provider did not answer within " + timeout.toSeconds() + " s", true, e);
     }
+  }
+
+  /** Only replies go to WhatsApp chats; conversation events go to webhooks. */
+  private static AssistantReply reply(Outgoing outgoing) {
+    if (outgoing.event() instanceof AssistantReply reply) {
+      return reply;
+    }
+    throw new IllegalArgumentException("only replies are sent to WhatsApp, not " + outgoing.kind());
   }
 
   private static String channelId(AssistantReply reply) {

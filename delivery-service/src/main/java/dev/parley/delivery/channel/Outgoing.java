@@ -1,0 +1,49 @@
+package dev.parley.delivery.channel;
+
+import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationEvent;
+import dev.parley.events.DeliveredKind;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.Topic;
+import dev.parley.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Something to send out, as every target sees it: a reply (to the customer's channel and to
+ * webhooks) or a conversation event (to webhooks). {@code source} is the topic it was read from,
+ * so a dead-lettered one can be decoded again for re-drive.
+ */
+public record Outgoing(String id, String tenantId, String conversationId, DeliveredKind kind, String webhookType,
+    Topic<? extends SpecificRecord> source, SpecificRecord event) {
+
+  public static Outgoing of(AssistantReply reply) {
+    return new Outgoing(reply.getEventId(), reply.getTenantId(), reply.getConversationId(), DeliveredKind.REPLY,
+        "reply", Topics.REPLIES, reply);
+  }
+
+  public static Outgoing of(ConversationEvent event) {
+    return new Outgoing(event.getEventId(), event.getTenantId(), event.getConversationId(), DeliveredKind.CONVERSATION_EVENT,
+        webhookType(event), Topics.CONVERSATION_EVENTS, event);
+  }
+
+  /** Decodes what a dead letter kept, whichever topic it came from. */
+  public static Outgoing of(SpecificRecord event) {
+    if (event instanceof AssistantReply reply) {
+      return of(reply);
+    }
+    if (event instanceof ConversationEvent conversationEvent) {
+      return of(conversationEvent);
+    }
+    throw new IllegalArgumentException("nothing is delivered for " + event.getClass().getSimpleName());
+  }
+
+  /** The event's name in webhook payloads and subscriptions: "conversation.escalated", ... */
+  public static String webhookType(ConversationEvent event) {
+    return "conversation." + event.getType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The Kafka key of the conversation. */
+  public String key() {
+    return Keys.of(tenantId, conversationId);
+  }
+}
