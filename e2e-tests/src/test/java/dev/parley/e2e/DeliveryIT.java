@@ -119,7 +119,7 @@ class DeliveryIT {
   }
 
   /** Sends a WhatsApp message as the provider webhook would and returns the id its reply will carry. */
-  private static String whatsAppReplyTo(String conversation, String text) {
+  static String whatsAppReplyTo(String conversation, String text) {
     String messageId = "wamid-" + UUID.randomUUID();
     send(Topics.INBOUND_MESSAGES, Keys.of(SampleData.TENANT, conversation), InboundMessage.newBuilder()
         .setEventId(UUID.randomUUID().toString()).setTenantId(SampleData.TENANT).setConversationId(conversation)

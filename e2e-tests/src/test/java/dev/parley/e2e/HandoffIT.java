@@ -48,6 +48,53 @@ class HandoffIT {
   }
 
   @Test
+  void shouldSendAgentTextMediaAndTemplatesToWhatsAppCustomerThroughTheProvider() {
+    var stack = Pipeline.stack();
+    var agent = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "agent-sam", Duration.ofHours(1)));
+    String conversation = "wa-handoff-" + UUID.randomUUID();
+    String botReply = DeliveryIT.whatsAppReplyTo(conversation, "Can someone send me the brochure?");
+    Pipeline.provider().await("/v3/message", r -> r.body().contains(botReply), 1);
+    assertThat(agent.post("/ai/escalate", "{\"conversationId\":\"" + conversation + "\",\"reason\":\"brochure\"}").status())
+        .isEqualTo(202);
+    agent.poll("/ai/conversations/" + conversation, v -> "ESCALATED".equals(v.get("status").asString()));
+
+    var withFile = agent.post("/ai/conversations/" + conversation + "/agent-messages",
+        "{\"text\":\"Here is the RAV4 brochure.\",\"mediaUrl\":\"https://cdn.example.com/rav4.pdf\"}");
+    assertThat(withFile.status()).as(withFile.body()).isEqualTo(202);
+    var template = agent.post("/ai/conversations/" + conversation + "/agent-messages",
+        "{\"template\":{\"id\":\"tpl-follow-up\",\"values\":[\"Maria\",\"RAV4\"]}}");
+    assertThat(template.status()).as(template.body()).isEqualTo(202);
+
+    var sent = Pipeline.provider().await("/v3/message", r -> r.body().contains("15125550142") && !r.body().contains(botReply)
+        && (r.body().contains("brochure") || r.body().contains("contentUri") || r.body().contains("templateId")), 3);
+    assertThat(sent.get(0).json().get("text").asString()).isEqualTo("Here is the RAV4 brochure.");
+    assertThat(sent.get(1).json().get("contentUri").asString()).isEqualTo("https://cdn.example.com/rav4.pdf");
+    assertThat(sent.get(1).json().has("text")).as("a file goes on its own: the API takes one or the other").isFalse();
+    var templated = sent.get(2).json();
+    assertThat(templated.get("templateId").asString()).isEqualTo("tpl-follow-up");
+    assertThat(templated.get("templateValues").toString()).isEqualTo("[\"Maria\",\"RAV4\"]");
+    assertThat(templated.has("text")).isFalse();
+    assertThat(templated.get("chatId").asString()).isEqualTo("15125550142");
+  }
+
+  @Test
+  void shouldRefuseAgentMessageWithNeitherTextNorTemplateOrWithBadMediaUrl() {
+    var stack = Pipeline.stack();
+    var agent = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "agent-sam", Duration.ofHours(1)));
+
+    var empty = agent.post("/ai/conversations/any/agent-messages", "{}");
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.isProblem()).isTrue();
+    assertThat(empty.body()).contains("text or template is required");
+    var badUrl = agent.post("/ai/conversations/any/agent-messages", "{\"text\":\"hi\",\"mediaUrl\":\"file:///etc/passwd\"}");
+    assertThat(badUrl.status()).isEqualTo(400);
+    assertThat(badUrl.body()).contains("mediaUrl must be an https URL");
+    var badTemplate = agent.post("/ai/conversations/any/agent-messages", "{\"template\":{\"values\":[\"x\"]}}");
+    assertThat(badTemplate.status()).isEqualTo(400);
+    assertThat(badTemplate.body()).contains("template.id is required");
+  }
+
+  @Test
   void shouldRefuseAgentMessagesFromTokensWithoutTheAgentRole() {
     var stack = Pipeline.stack();
     var customer = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "customer-9", Duration.ofHours(1)));

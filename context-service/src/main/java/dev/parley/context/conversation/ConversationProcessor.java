@@ -55,6 +55,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ConversationProcessor implements Processor<String, ConversationInput, String, ConversationUpdate> {
 
+  private static final java.time.Duration WHATSAPP_WINDOW = java.time.Duration.ofHours(24);
+
   private final int keptMessages;
   private final int historyMessages;
   private final TurnAnalyzer analyzer;
@@ -181,6 +183,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setPhone(input.phone() != null ? input.phone() : state.getPhone() != null ? state.getPhone() : whatsAppPhone(turn))
         .setRecentMessages(append(before, new ConversationMessage(turn.getEventId(), Role.USER, turn.getText(), turn.getFirstReceivedAt())))
         .setTurnCount(state.getTurnCount() + 1)
+        .setLastCustomerMessageAt(turn.getFirstReceivedAt())
         .setLastIntent(intent)
         .setLanguage(LanguageDetector.UNDETERMINED.equals(analysis.getLanguage()) ? state.getLanguage() : analysis.getLanguage())
         .setIntentsSeen(intentsSeen)
@@ -290,6 +293,10 @@ final class ConversationProcessor implements Processor<String, ConversationInput
       if (state.getStatus() != ConversationStatus.ESCALATED) {
         return refuse(command, "NOT_ESCALATED", "agents write only in conversations handed to a person; escalate first", now);
       }
+      if (message.getTemplate() == null && whatsAppWindowClosed(state, now)) {
+        return refuse(command, "WHATSAPP_WINDOW_CLOSED", "WhatsApp allows free-form messages only within 24 hours of the"
+            + " customer's last message; send an approved template", now);
+      }
       AssistantReply reply = agentReply(state, command, message, now);
       next.setRecentMessages(append(state.getRecentMessages(),
           new ConversationMessage(reply.getEventId(), Role.AGENT, message.getText(), now)));
@@ -307,6 +314,23 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   }
 
   /**
+   * WhatsApp Business lets a business write free text only within 24 hours of the customer's last
+   * message; after that only approved templates. The turn's first message time is used, so the
+   * window is never taken to be longer than it is.
+   */
+  static boolean whatsAppWindowClosed(ConversationState state, Instant now) {
+    if (state.getChannel() == null || state.getChannel().getType() != dev.parley.events.ChannelType.WHATSAPP) {
+      return false;
+    }
+    Instant last = state.getLastCustomerMessageAt();
+    if (last == null) { // state written before the field existed: the newest customer message kept
+      last = state.getRecentMessages().stream().filter(m -> m.getRole() == Role.USER)
+          .map(ConversationMessage::getAt).max(Instant::compareTo).orElse(null);
+    }
+    return last == null || last.plus(WHATSAPP_WINDOW).isBefore(now);
+  }
+
+  /**
    * An agent's message travels like any reply, so the customer gets it on the conversation's own
    * channel (the gateway for web chats, the provider for WhatsApp) and every reply consumer sees it.
    */
@@ -321,6 +345,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setText(message.getText())
         .setIntent(state.getLastIntent() != null ? state.getLastIntent() : new Intent("other", 1.0))
         .setModel(new ModelInfo(message.getAgentId(), "human", false))
+        .setTemplate(message.getTemplate())
+        .setMediaUrl(message.getMediaUrl())
         .setUsage(new TokenUsage(0, 0, false, 0.0))
         .setProcessingTimeMs(0)
         .setCreatedAt(now)

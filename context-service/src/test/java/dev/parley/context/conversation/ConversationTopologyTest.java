@@ -372,7 +372,7 @@ class ConversationTopologyTest {
     assertThat(enriched.isEmpty()).as("no turn for the bot while escalated").isTrue();
     assertThat(store().get(key).getRecentMessages()).extracting(m -> m.getText()).contains("are you there?");
 
-    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, this is Sam from sales. How can I help?")));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, this is Sam from sales. How can I help?", null, null)));
     AssistantReply agent = agentReplies.readValue();
     assertThat(agent.getText()).isEqualTo("Hi, this is Sam from sales. How can I help?");
     assertThat(agent.getModel().getProvider()).isEqualTo("human");
@@ -388,7 +388,7 @@ class ConversationTopologyTest {
   void shouldRefuseAgentMessageInConversationThatIsNotEscalated() {
     String key = conversationAt(SalesStage.GREETING);
 
-    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "hello")));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "hello", null, null)));
 
     assertThat(errors.readValue().getCode()).isEqualTo("NOT_ESCALATED");
     assertThat(agentReplies.isEmpty()).isTrue();
@@ -409,7 +409,7 @@ class ConversationTopologyTest {
 
     ConversationCommand escalate = command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "high", "sales", "sales"));
     commands.pipeInput(key, escalate);
-    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, Sam here.")));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, Sam here.", null, null)));
     commands.pipeInput(key, command(new ChangeStatus(ConversationStatus.ACTIVE)));
     commands.pipeInput(key, command(new ChangeStage(SalesStage.QUALIFYING)));
     commands.pipeInput(key, command(new dev.parley.events.RecordFeedback(5, true, "great", List.of("speed"))));
@@ -425,6 +425,39 @@ class ConversationTopologyTest {
     assertThat(escalated.getCauseId()).isEqualTo(escalate.getEventId());
     assertThat(escalated.getEventId()).isEqualTo(Keys.derivedId("conversation-event", escalate.getEventId(), "ESCALATED"));
     assertThat(happened.get(3).getFeedback().getRating()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldRefuseFreeTextToWhatsAppCustomerSilentForMoreThanADayButSendApprovedTemplate() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, whatsApp("conv-1", "w-1", "is the RAV4 still available?"));
+    driver.advanceWallClockTime(Duration.ofSeconds(4));
+    commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Yes, it is!", null, null)));
+    assertThat(agentReplies.readValue().getTemplate()).as("within 24 hours: free text").isNull();
+
+    driver.advanceWallClockTime(Duration.ofHours(25));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Still interested?", null, null)));
+    assertThat(errors.readValue().getCode()).isEqualTo("WHATSAPP_WINDOW_CLOSED");
+    assertThat(agentReplies.isEmpty()).isTrue();
+
+    var template = new dev.parley.events.MessageTemplate("tpl-follow-up", List.of("Maria", "RAV4"));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Follow-up: Maria, RAV4", template, null)));
+    AssistantReply sent = agentReplies.readValue();
+    assertThat(sent.getTemplate().getId()).isEqualTo("tpl-follow-up");
+    assertThat(sent.getTemplate().getValues()).containsExactly("Maria", "RAV4");
+    assertThat(sent.getChannel().getType()).isEqualTo(ChannelType.WHATSAPP);
+  }
+
+  @Test
+  void shouldLetAgentWriteFreelyOnWebChannelWhateverTheTime() {
+    String key = conversationAt(SalesStage.GREETING);
+    commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
+    driver.advanceWallClockTime(Duration.ofDays(3));
+
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Are you still there?", null, null)));
+
+    assertThat(agentReplies.readValue().getText()).isEqualTo("Are you still there?");
   }
 
   /** A conversation with one turn, moved to the given stage directly in its store. */

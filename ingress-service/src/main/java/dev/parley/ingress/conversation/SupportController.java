@@ -62,7 +62,17 @@ class SupportController {
   }
 
   record AgentMessageRequest(
-      @NotBlank(message = "text is required") @Size(max = 4000, message = "text must be at most {max} characters") String text) {
+      @Size(max = 4000, message = "text must be at most {max} characters") String text,
+      @Valid TemplateRequest template,
+      @Pattern(regexp = "https://\\S{1,2000}", message = "mediaUrl must be an https URL") String mediaUrl) {
+  }
+
+  /** An approved WhatsApp template and its values: what reaches a customer who has not written for 24 hours. */
+  record TemplateRequest(
+      @NotBlank(message = "template.id is required") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}",
+          message = "template.id must be 1 to 128 letters, digits or . _ : -") String id,
+      @Size(max = 20, message = "at most {max} template values")
+      List<@NotNull(message = "template values cannot be null") @Size(max = 1024, message = "template values must be at most {max} characters") String> values) {
   }
 
   record AgentMessageAccepted(String commandId, String conversationId) {
@@ -108,6 +118,8 @@ class SupportController {
   /**
    * A human agent writes to the customer of an escalated conversation; the message reaches the
    * customer on the conversation's channel. Only tokens with the {@code agent} role may do this.
+   * WhatsApp customers who last wrote more than 24 hours ago can only be sent an approved
+   * {@code template}; context-service refuses free text then (a WHATSAPP_WINDOW_CLOSED error event).
    * Handing back to the bot is {@code PATCH /ai/conversations/{id}} with status ACTIVE.
    */
   @PostMapping(path = "/ai/conversations/{conversationId}/agent-messages", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -119,8 +131,17 @@ class SupportController {
       return Mono.error(new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.FORBIDDEN,
           "only agents (a token with the 'agent' role) can write to customers"));
     }
+    boolean hasText = request.text() != null && !request.text().isBlank();
+    if (!hasText && request.template() == null) {
+      return Mono.error(new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
+          "text or template is required"));
+    }
     Caller caller = Caller.of(jwt);
-    return commands.send(caller, conversationId, new dev.parley.events.AgentMessage(caller.userId(), request.text()))
+    dev.parley.events.MessageTemplate template = request.template() == null ? null : new dev.parley.events.MessageTemplate(
+        request.template().id(), request.template().values() == null ? List.of() : request.template().values());
+    // A template's text is how it reads in the conversation's history.
+    String text = hasText ? request.text() : "[template " + template.getId() + "] " + String.join(", ", template.getValues());
+    return commands.send(caller, conversationId, new dev.parley.events.AgentMessage(caller.userId(), text, template, request.mediaUrl()))
         .map(id -> ResponseEntity.accepted().body(new AgentMessageAccepted(id, conversationId)));
   }
 

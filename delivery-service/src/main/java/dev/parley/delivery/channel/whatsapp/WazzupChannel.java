@@ -14,8 +14,9 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 
 /**
  * Sends a reply to a WhatsApp chat through Wazzup's send-message API: channel id, chat id, chat
- * type and text (or media by URL), with the API key in the Authorization header. The reply id
- * goes as {@code crmMessageId}, so the provider can recognise a resend too.
+ * type and text, a file by URL, or an approved template with its values; the API key in the
+ * Authorization header. The reply id goes as {@code crmMessageId}, so the provider can recognise
+ * a resend too.
  */
 public final class WazzupChannel implements Outbound {
 
@@ -38,16 +39,37 @@ public final class WazzupChannel implements Outbound {
     if (reply.getChannel().getExternalChatId() == null) {
       throw new DeliveryException("the reply has no WhatsApp chat id", false, null);
     }
+    if (reply.getTemplate() != null) {
+      Map<String, Object> body = message(reply, reply.getEventId());
+      body.put("templateId", reply.getTemplate().getId());
+      body.put("templateValues", reply.getTemplate().getValues());
+      post(body);
+      return;
+    }
+    // The API takes text or a file per message, not both: the text goes first, then the file.
+    // A retry after the text went out sends it again with the same crmMessageId, which the
+    // provider recognises.
+    Map<String, Object> text = message(reply, reply.getEventId());
+    text.put("text", reply.getText());
+    post(text);
+    String media = reply.getMediaUrl();
+    if (media != null) {
+      Map<String, Object> file = message(reply, reply.getEventId() + ":media");
+      file.put("contentUri", media);
+      post(file);
+    }
+  }
+
+  private static Map<String, Object> message(AssistantReply reply, String crmMessageId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("channelId", channelId(reply));
     body.put("chatType", reply.getChannel().getMetadata().getOrDefault("chatType", "whatsapp"));
     body.put("chatId", reply.getChannel().getExternalChatId());
-    body.put("text", reply.getText());
-    body.put("crmMessageId", reply.getEventId());
-    String media = reply.getChannel().getMetadata().get("replyContentUri");
-    if (media != null) {
-      body.put("contentUri", media);
-    }
+    body.put("crmMessageId", crmMessageId);
+    return body;
+  }
+
+  private void post(Map<String, Object> body) throws DeliveryException {
     try {
       http.post().uri("/v3/message").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
           .retrieve().toBodilessEntity().block(timeout);
