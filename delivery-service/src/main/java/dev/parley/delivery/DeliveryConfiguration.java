@@ -4,6 +4,7 @@ import dev.parley.delivery.channel.Outbound;
 import dev.parley.delivery.channel.OutboundDelivery;
 import dev.parley.delivery.channel.webhook.TenantWebhooks;
 import dev.parley.delivery.channel.webhook.WebhookChannel;
+import dev.parley.delivery.channel.webhook.WebhookSubscriptions;
 import dev.parley.delivery.channel.whatsapp.WazzupChannel;
 import dev.parley.delivery.ledger.DeliveryLedger;
 import dev.parley.schemas.AvroSerdes;
@@ -62,12 +63,21 @@ class DeliveryConfiguration {
   }
 
   @Bean
-  TenantWebhooks tenantWebhooks(Webhooks settings, WebClient.Builder http,
-      @Value("${parley.delivery.timeout:PT10S}") Duration timeout) {
-    Map<String, List<WebhookChannel>> channels = new HashMap<>();
-    settings.getWebhooks().forEach((tenant, targets) -> channels.put(tenant, targets.stream()
+  WebhookSubscriptions webhookSubscriptions(ConnectionFactory connections) {
+    DatabaseClient db = DatabaseClient.create(connections);
+    WebhookSubscriptions.createSchema(db).block(Duration.ofSeconds(30));
+    return new WebhookSubscriptions(db);
+  }
+
+  @Bean
+  TenantWebhooks tenantWebhooks(Webhooks settings, WebhookSubscriptions subscriptions, WebClient.Builder http,
+      @Value("${parley.delivery.timeout:PT10S}") Duration timeout,
+      @Value("${parley.delivery.webhook-refresh:PT5S}") Duration refresh) {
+    Map<String, List<WebhookChannel>> configured = new HashMap<>();
+    settings.getWebhooks().forEach((tenant, targets) -> configured.put(tenant, targets.stream()
         .map(target -> new WebhookChannel(http, target.url(), target.secret(), target.events(), timeout)).toList()));
-    return new TenantWebhooks(channels);
+    return new TenantWebhooks(configured, subscriptions,
+        registered -> new WebhookChannel(http, registered.url(), registered.secret(), registered.events(), timeout), refresh);
   }
 
   @Bean

@@ -29,6 +29,11 @@ public final class DevTokens {
     return mint(tenantId, userId, Instant.now(), validFor, java.util.List.of("agent"));
   }
 
+  /** A token of a tenant's admin, who may manage the tenant's webhooks. */
+  public String mintAdmin(String tenantId, String userId, Duration validFor) {
+    return mint(tenantId, userId, Instant.now(), validFor, java.util.List.of("admin"));
+  }
+
   /** A token issued at a given time: tests use one issued in the past to get an expired token. */
   public String mint(String tenantId, String userId, Instant now, Duration validFor) {
     return mint(tenantId, userId, now, validFor, java.util.List.of());

@@ -105,7 +105,9 @@ public final class Stack implements AutoCloseable {
           "PARLEY_JWT_SECRET", jwtSecret,
           "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString(),
           "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service"),
-          "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service")));
+          "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service"),
+          "PARLEY_DELIVERY_URL", "http://127.0.0.1:" + ports.get("delivery-service"),
+          "PARLEY_WEBHOOKS_ALLOW_HTTP", "true")); // local receivers are plain http
       if (service.equals("llm-service") || service.equals("delivery-service")) {
         // The local role that devstack/postgres/setup.sh creates; a test credential, not a secret.
         env.putAll(Map.of("PARLEY_DB_URL", "r2dbc:postgresql://127.0.0.1:5432/" + options.database(),

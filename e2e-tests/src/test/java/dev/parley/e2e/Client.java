@@ -59,6 +59,10 @@ final class Client {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Http delete(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+  }
+
   Http patch(String path, String json) {
     return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
         .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
