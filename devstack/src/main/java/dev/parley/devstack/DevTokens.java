@@ -34,6 +34,11 @@ public final class DevTokens {
     return mint(tenantId, userId, Instant.now(), validFor, java.util.List.of("admin"));
   }
 
+  /** A token with the given roles ("agent", "admin"). */
+  public String mintWithRoles(String tenantId, String userId, Duration validFor, String... roles) {
+    return mint(tenantId, userId, Instant.now(), validFor, java.util.List.of(roles));
+  }
+
   /** A token issued at a given time: tests use one issued in the past to get an expired token. */
   public String mint(String tenantId, String userId, Instant now, Duration validFor) {
     return mint(tenantId, userId, now, validFor, java.util.List.of());

@@ -57,6 +57,7 @@ public final class LocalRun {
     }, "parley-shutdown"));
 
     String token = stack.tokens().mint(SampleData.TENANT, "dev-user", Duration.ofHours(12));
+    String staffToken = stack.tokens().mintWithRoles(SampleData.TENANT, "dev-staff", Duration.ofHours(12), "agent", "admin");
     System.out.printf("""
 
         Parley is running (started in %.1f s). Sample tenant: %s (Acme Motors dealership).
@@ -88,12 +89,22 @@ public final class LocalRun {
           curl -s %s/webhooks/wazzup/acme-wa -H 'Content-Type: application/json' \\
             -H "X-Wazzup-Signature: sha256=$(printf '%%s' "$body" | openssl dgst -sha256 -hmac "$WA_SECRET" | sed 's/^.* //')" -d "$body"
 
+        Hand a conversation to a person and write as the agent (a staff token: roles agent, admin):
+          export STAFF_TOKEN=%s
+          curl -s %s/ai/escalate -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+            -d '{"conversationId":"<conversationId>","reason":"wants a person"}'
+          curl -s %s/ai/conversations/<conversationId>/agent-messages -H "Authorization: Bearer $STAFF_TOKEN" \
+            -H 'Content-Type: application/json' -d '{"text":"Hi, this is Sam from sales."}'
+        and register a webhook for the tenant's conversation events (the secret is shown once):
+          curl -s %s/ai/webhooks -H "Authorization: Bearer $STAFF_TOKEN" -H 'Content-Type: application/json' \
+            -d '{"url":"http://127.0.0.1:9999/hook","events":["conversation.*"]}'
+
         Press Ctrl-C to stop.
         """,
         (System.nanoTime() - started) / 1e9, SampleData.TENANT, stack.ingressUrl(), stack.bootstrapServers(),
         stack.registryUrl(), root.resolve(".parley/logs"), SampleData.TENANT, token,
         stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl().getPort(), whatsAppSecret,
-        stack.ingressUrl());
+        stack.ingressUrl(), staffToken, stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
     stopped.await();
   }
 }

@@ -3,7 +3,10 @@ package dev.parley.ingress.chat;
 import dev.parley.events.AssistantReply;
 import java.util.List;
 
-/** The assistant's answer to one chat message, as returned over HTTP and in the SSE "reply" event. */
+/**
+ * The assistant's answer to one chat message, as returned over HTTP and in the SSE "reply" event;
+ * also a human agent's message ({@code author} "agent"), with a file when it carries one.
+ */
 public record ChatResponse(
     String conversationId,
     String messageId,
@@ -17,7 +20,9 @@ public record ChatResponse(
     List<Source> sources,
     Model model,
     Usage usage,
-    long processingTimeMs) {
+    long processingTimeMs,
+    String author,
+    String mediaUrl) {
 
   public record Source(String documentId, String title, String category, double score) {
   }
@@ -44,6 +49,8 @@ public record ChatResponse(
         new Model(reply.getModel().getName(), reply.getModel().getProvider(), reply.getModel().getOffline()),
         new Usage(reply.getUsage().getInputTokens(), reply.getUsage().getOutputTokens(), reply.getUsage().getEstimated(),
             reply.getUsage().getCostUsd()),
-        reply.getProcessingTimeMs());
+        reply.getProcessingTimeMs(),
+        "human".equals(reply.getModel().getProvider()) ? "agent" : "assistant",
+        reply.getMediaUrl());
   }
 }
