@@ -91,12 +91,12 @@ public final class LocalRun {
 
         Hand a conversation to a person and write as the agent (a staff token: roles agent, admin):
           export STAFF_TOKEN=%s
-          curl -s %s/ai/escalate -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+          curl -s %s/ai/escalate -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
             -d '{"conversationId":"<conversationId>","reason":"wants a person"}'
-          curl -s %s/ai/conversations/<conversationId>/agent-messages -H "Authorization: Bearer $STAFF_TOKEN" \
+          curl -s %s/ai/conversations/<conversationId>/agent-messages -H "Authorization: Bearer $STAFF_TOKEN" \\
             -H 'Content-Type: application/json' -d '{"text":"Hi, this is Sam from sales."}'
         and register a webhook for the tenant's conversation events (the secret is shown once):
-          curl -s %s/ai/webhooks -H "Authorization: Bearer $STAFF_TOKEN" -H 'Content-Type: application/json' \
+          curl -s %s/ai/webhooks -H "Authorization: Bearer $STAFF_TOKEN" -H 'Content-Type: application/json' \\
             -d '{"url":"http://127.0.0.1:9999/hook","events":["conversation.*"]}'
 
         Press Ctrl-C to stop.

@@ -17,6 +17,8 @@ final class LocalWhatsAppProvider implements AutoCloseable {
 
   private static final Pattern CHAT = Pattern.compile("\"chatId\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern FILE = Pattern.compile("\"contentUri\"\\s*:\\s*\"([^\"]*)\"");
+  private static final Pattern TEMPLATE = Pattern.compile("\"templateId\"\\s*:\\s*\"([^\"]*)\".*?\"templateValues\"\\s*:\\s*(\\[[^\\]]*\\])");
 
   private final HttpServer server;
 
@@ -30,8 +32,13 @@ final class LocalWhatsAppProvider implements AutoCloseable {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Matcher chat = CHAT.matcher(body);
       Matcher text = TEXT.matcher(body);
-      System.out.printf("%n[WhatsApp -> +%s] %s%n", chat.find() ? chat.group(1) : "?",
-          text.find() ? text.group(1).replace("\\n", "\n") : body);
+      Matcher file = FILE.matcher(body);
+      Matcher template = TEMPLATE.matcher(body);
+      String shown = text.find() ? text.group(1).replace("\\n", "\n")
+          : file.find() ? "[file] " + file.group(1)
+          : template.find() ? "[template " + template.group(1) + "] " + template.group(2)
+          : body;
+      System.out.printf("%n[WhatsApp -> +%s] %s%n", chat.find() ? chat.group(1) : "?", shown);
       byte[] answer = "{\"messageId\":\"local\"}".getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, answer.length);
