@@ -37,6 +37,8 @@ class HandoffIT {
     AssistantReply fromAgent = replies.stream().filter(r -> "human".equals(r.getModel().getProvider())).findFirst().orElseThrow();
     assertThat(fromAgent.getText()).isEqualTo("Hi, this is Sam. Let me check your order.");
     assertThat(fromAgent.getModel().getName()).isEqualTo("agent-sam");
+    assertThat(sent.json().get("replyId").asString()).as("the answer names the reply that carries the message")
+        .isEqualTo(fromAgent.getEventId());
     var view = customer.poll("/ai/conversations/" + conversation,
         v -> v.get("messages").toString().contains("Let me check your order"));
     assertThat(view.get("messages").toString()).contains("hello? anyone?");
@@ -92,6 +94,22 @@ class HandoffIT {
     var badTemplate = agent.post("/ai/conversations/any/agent-messages", "{\"template\":{\"values\":[\"x\"]}}");
     assertThat(badTemplate.status()).isEqualTo(400);
     assertThat(badTemplate.body()).contains("template.id is required");
+  }
+
+  @Test
+  void shouldAnswerConflictWithReasonWhenContextServiceRefusesAgentMessage() {
+    var stack = Pipeline.stack();
+    var customer = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "customer-9", Duration.ofHours(1)));
+    var agent = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "agent-sam", Duration.ofHours(1)));
+    String conversation = "handoff-" + UUID.randomUUID();
+    customer.chat("{\"message\":\"hi\",\"conversationId\":\"" + conversation + "\"}");
+
+    var refused = agent.post("/ai/conversations/" + conversation + "/agent-messages", "{\"text\":\"talking over the bot\"}");
+
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.isProblem()).isTrue();
+    assertThat(refused.json().get("code").asString()).isEqualTo("NOT_ESCALATED");
+    assertThat(refused.json().get("commandId").asString()).isNotBlank();
   }
 
   @Test

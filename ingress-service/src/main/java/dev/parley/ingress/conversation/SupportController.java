@@ -1,6 +1,12 @@
 package dev.parley.ingress.conversation;
 
+import dev.parley.events.ConversationError;
 import dev.parley.events.Escalate;
+import dev.parley.ingress.gateway.ConversationFeeds;
+import dev.parley.schemas.Keys;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import dev.parley.events.RecordFeedback;
 import dev.parley.ingress.security.Caller;
 import dev.parley.schemas.Escalations;
@@ -75,7 +81,7 @@ class SupportController {
       List<@NotNull(message = "template values cannot be null") @Size(max = 1024, message = "template values must be at most {max} characters") String> values) {
   }
 
-  record AgentMessageAccepted(String commandId, String conversationId) {
+  record AgentMessageAccepted(String commandId, String conversationId, String replyId) {
   }
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SupportController.class);
@@ -83,9 +89,16 @@ class SupportController {
   private final ConversationCommands commands;
   private final WebClient context;
 
-  SupportController(ConversationCommands commands, WebClient.Builder http, @Value("${parley.context.url}") String contextUrl) {
+  private final ConversationFeeds feeds;
+  private final java.time.Duration agentVerdictWait;
+
+  SupportController(ConversationCommands commands, ConversationFeeds feeds, WebClient.Builder http,
+      @Value("${parley.context.url}") String contextUrl,
+      @Value("${parley.chat.agent-verdict-wait:PT5S}") java.time.Duration agentVerdictWait) {
     this.commands = commands;
+    this.feeds = feeds;
     this.context = http.baseUrl(contextUrl).build();
+    this.agentVerdictWait = agentVerdictWait;
   }
 
   /**
@@ -119,7 +132,8 @@ class SupportController {
    * A human agent writes to the customer of an escalated conversation; the message reaches the
    * customer on the conversation's channel. Only tokens with the {@code agent} role may do this.
    * WhatsApp customers who last wrote more than 24 hours ago can only be sent an approved
-   * {@code template}; context-service refuses free text then (a WHATSAPP_WINDOW_CLOSED error event).
+   * {@code template}. A message context-service refuses (not escalated, WhatsApp window closed)
+   * is a 409 problem with its {@code code}; otherwise 202 with the id of the reply that carries it.
    * Handing back to the bot is {@code PATCH /ai/conversations/{id}} with status ACTIVE.
    */
   @PostMapping(path = "/ai/conversations/{conversationId}/agent-messages", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -142,7 +156,24 @@ class SupportController {
     // A template's text is how it reads in the conversation's history.
     String text = hasText ? request.text() : "[template " + template.getId() + "] " + String.join(", ", template.getValues());
     return commands.send(caller, conversationId, new dev.parley.events.AgentMessage(caller.userId(), text, template, request.mediaUrl()))
-        .map(id -> ResponseEntity.accepted().body(new AgentMessageAccepted(id, conversationId)));
+        .flatMap(commandId -> {
+          String replyId = Keys.derivedId("agent-reply", commandId); // as context-service derives it
+          AgentMessageAccepted accepted = new AgentMessageAccepted(commandId, conversationId, replyId);
+          // Wait briefly for context-service's verdict, so a refused message is an error here and
+          // not only an event; if the verdict is late, the message was accepted and is on its way.
+          return feeds.outcomeOf(caller.tenantId(), conversationId, commandId, replyId)
+              .timeout(agentVerdictWait, Mono.empty())
+              .map(outcome -> {
+                if (outcome instanceof ConversationError refused) {
+                  ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, refused.getMessage());
+                  problem.setProperty("code", refused.getCode());
+                  problem.setProperty("commandId", commandId);
+                  throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+                }
+                return ResponseEntity.accepted().body(accepted);
+              })
+              .defaultIfEmpty(ResponseEntity.accepted().body(accepted));
+        });
   }
 
   private Mono<Integer> openEscalations(Caller caller, String conversationId) {

@@ -1,6 +1,7 @@
 package dev.parley.ingress.gateway;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationError;
 import dev.parley.events.ReplyChunk;
 import dev.parley.schemas.Keys;
 import java.time.Duration;
@@ -101,8 +102,28 @@ public class ConversationFeeds {
     feed(tenantId, conversationId).sink.emitNext(event, Sinks.EmitFailureHandler.FAIL_FAST);
   }
 
+  /** Hands a refused command to whoever waits for its outcome (never to chat clients). */
+  void onRefusal(ConversationError error) {
+    emit(error.getTenantId(), error.getConversationId(), error);
+  }
+
   /** Chunks and replies of a conversation from now on, plus the recent ones still held. */
   public Flux<SpecificRecord> follow(String tenantId, String conversationId) {
+    return everything(tenantId, conversationId).filter(event -> !(event instanceof ConversationError));
+  }
+
+  /**
+   * What became of a command that makes a reply (an agent's message): the reply it produced, or
+   * the error context-service refused it with; subscribe before publishing the command.
+   */
+  public Mono<SpecificRecord> outcomeOf(String tenantId, String conversationId, String commandId, String replyId) {
+    return everything(tenantId, conversationId)
+        .filter(event -> event instanceof ConversationError error && error.getCommandId().equals(commandId)
+            || event instanceof AssistantReply reply && reply.getEventId().equals(replyId))
+        .next();
+  }
+
+  private Flux<SpecificRecord> everything(String tenantId, String conversationId) {
     return Flux.defer(() -> feed(tenantId, conversationId).sink.asFlux());
   }
 
