@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.devstack.SampleData;
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ReplyAuthor;
 import dev.parley.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +33,9 @@ class HandoffIT {
     assertThat(sent.status()).as(sent.body()).isEqualTo(202);
 
     List<AssistantReply> replies = TopicReader.read(Topics.REPLIES, r -> r.getConversationId().equals(conversation),
-        found -> found.stream().anyMatch(r -> "human".equals(r.getModel().getProvider())), WAIT);
+        found -> found.stream().anyMatch(r -> r.getAuthor() == ReplyAuthor.AGENT), WAIT);
     assertThat(replies.stream().filter(r -> r.getMessageIds().contains(waitingMessage))).as("the bot did not answer").isEmpty();
-    AssistantReply fromAgent = replies.stream().filter(r -> "human".equals(r.getModel().getProvider())).findFirst().orElseThrow();
+    AssistantReply fromAgent = replies.stream().filter(r -> r.getAuthor() == ReplyAuthor.AGENT).findFirst().orElseThrow();
     assertThat(fromAgent.getText()).isEqualTo("Hi, this is Sam. Let me check your order.");
     assertThat(fromAgent.getModel().getName()).isEqualTo("agent-sam");
     assertThat(sent.json().get("replyId").asString()).as("the answer names the reply that carries the message")

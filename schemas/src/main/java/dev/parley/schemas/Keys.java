@@ -42,4 +42,12 @@ public final class Keys {
     return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
+
+  /**
+   * The id of the reply that carries an agent's message to the customer, derived from the
+   * command's id: context-service gives the reply this id, ingress tells the agent it.
+   */
+  public static String agentReplyId(String commandId) {
+    return derivedId("agent-reply", commandId);
+  }
 }

@@ -336,7 +336,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
    */
   private static AssistantReply agentReply(ConversationState state, ConversationCommand command, AgentMessage message, Instant now) {
     return AssistantReply.newBuilder()
-        .setEventId(Keys.derivedId("agent-reply", command.getEventId()))
+        .setEventId(Keys.agentReplyId(command.getEventId()))
         .setTenantId(state.getTenantId())
         .setConversationId(state.getConversationId())
         .setTurnId(command.getEventId())
@@ -345,6 +345,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .setText(message.getText())
         .setIntent(state.getLastIntent() != null ? state.getLastIntent() : new Intent("other", 1.0))
         .setModel(new ModelInfo(message.getAgentId(), "human", false))
+        .setAuthor(dev.parley.events.ReplyAuthor.AGENT)
         .setTemplate(message.getTemplate())
         .setMediaUrl(message.getMediaUrl())
         .setUsage(new TokenUsage(0, 0, false, 0.0))

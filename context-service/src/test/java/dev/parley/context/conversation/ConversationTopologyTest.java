@@ -376,6 +376,7 @@ class ConversationTopologyTest {
     AssistantReply agent = agentReplies.readValue();
     assertThat(agent.getText()).isEqualTo("Hi, this is Sam from sales. How can I help?");
     assertThat(agent.getModel().getProvider()).isEqualTo("human");
+    assertThat(agent.getAuthor()).isEqualTo(dev.parley.events.ReplyAuthor.AGENT);
     assertThat(agent.getModel().getName()).isEqualTo("agent-7");
     assertThat(store().get(key).getRecentMessages()).extracting(m -> m.getRole()).contains(Role.AGENT);
 

@@ -54,7 +54,7 @@ class FailedDeliveryController {
               }
               try {
                 return new Redriven(id, redrive.redrive(failure).name());
-              } catch (IllegalStateException e) {
+              } catch (Redrive.TargetGone e) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
               }
             })

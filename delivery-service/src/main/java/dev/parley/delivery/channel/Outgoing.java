@@ -6,6 +6,7 @@ import dev.parley.events.DeliveredKind;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.WebhookEvents;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -18,12 +19,12 @@ public record Outgoing(String id, String tenantId, String conversationId, Delive
 
   public static Outgoing of(AssistantReply reply) {
     return new Outgoing(reply.getEventId(), reply.getTenantId(), reply.getConversationId(), DeliveredKind.REPLY,
-        "reply", Topics.REPLIES, reply);
+        WebhookEvents.REPLY, Topics.REPLIES, reply);
   }
 
   public static Outgoing of(ConversationEvent event) {
     return new Outgoing(event.getEventId(), event.getTenantId(), event.getConversationId(), DeliveredKind.CONVERSATION_EVENT,
-        webhookType(event), Topics.CONVERSATION_EVENTS, event);
+        WebhookEvents.of(event.getType()), Topics.CONVERSATION_EVENTS, event);
   }
 
   /** Decodes what a dead letter kept, whichever topic it came from. */
@@ -35,11 +36,6 @@ public record Outgoing(String id, String tenantId, String conversationId, Delive
       return of(conversationEvent);
     }
     throw new IllegalArgumentException("nothing is delivered for " + event.getClass().getSimpleName());
-  }
-
-  /** The event's name in webhook payloads and subscriptions: "conversation.escalated", ... */
-  public static String webhookType(ConversationEvent event) {
-    return "conversation." + event.getType().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The Kafka key of the conversation. */

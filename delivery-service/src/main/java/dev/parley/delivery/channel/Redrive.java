@@ -11,6 +11,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class Redrive {
 
+  /** The failed target can no longer be sent to (a webhook was deleted since). */
+  public static final class TargetGone extends RuntimeException {
+    TargetGone(String target) {
+      super("the webhook " + target + " is no longer registered");
+    }
+  }
+
   private final DeliveryLedger ledger;
   private final OutboundDelivery delivery;
   private final Outbound whatsApp;
@@ -32,7 +39,7 @@ public class Redrive {
     Outbound target = webhook
         ? webhooks.byTarget(outgoing, failure.target())
             .map(Outbound.class::cast)
-            .orElseThrow(() -> new IllegalStateException("the webhook " + failure.target() + " is no longer registered"))
+            .orElseThrow(() -> new TargetGone(failure.target()))
         : whatsApp;
     OutboundDelivery.Result result = delivery.deliver(outgoing, target, webhook ? ChannelType.WEBHOOK : ChannelType.WHATSAPP);
     ledger.markRedriven(failure.id());

@@ -50,7 +50,7 @@ public record ChatResponse(
         new Usage(reply.getUsage().getInputTokens(), reply.getUsage().getOutputTokens(), reply.getUsage().getEstimated(),
             reply.getUsage().getCostUsd()),
         reply.getProcessingTimeMs(),
-        "human".equals(reply.getModel().getProvider()) ? "agent" : "assistant",
+        reply.getAuthor().name().toLowerCase(java.util.Locale.ROOT),
         reply.getMediaUrl());
   }
 }

@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -140,27 +141,21 @@ class SupportController {
   Mono<ResponseEntity<AgentMessageAccepted>> agentMessage(@AuthenticationPrincipal Jwt jwt,
       @org.springframework.web.bind.annotation.PathVariable @Pattern(regexp = ID, message = ID_RULE) String conversationId,
       @Valid @RequestBody AgentMessageRequest request) {
-    java.util.List<String> roles = jwt.getClaimAsStringList("roles");
-    if (roles == null || !roles.contains("agent")) {
-      return Mono.error(new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.FORBIDDEN,
-          "only agents (a token with the 'agent' role) can write to customers"));
-    }
+    Caller caller = Caller.withRole(jwt, "agent", "write to customers");
     boolean hasText = request.text() != null && !request.text().isBlank();
     if (!hasText && request.template() == null) {
-      return Mono.error(new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
-          "text or template is required"));
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "text or template is required");
     }
-    Caller caller = Caller.of(jwt);
     dev.parley.events.MessageTemplate template = request.template() == null ? null : new dev.parley.events.MessageTemplate(
         request.template().id(), request.template().values() == null ? List.of() : request.template().values());
     // A template's text is how it reads in the conversation's history.
     String text = hasText ? request.text() : "[template " + template.getId() + "] " + String.join(", ", template.getValues());
     return commands.send(caller, conversationId, new dev.parley.events.AgentMessage(caller.userId(), text, template, request.mediaUrl()))
         .flatMap(commandId -> {
-          String replyId = Keys.derivedId("agent-reply", commandId); // as context-service derives it
+          String replyId = Keys.agentReplyId(commandId);
           AgentMessageAccepted accepted = new AgentMessageAccepted(commandId, conversationId, replyId);
           // Wait briefly for context-service's verdict, so a refused message is an error here and
-          // not only an event; if the verdict is late, the message was accepted and is on its way.
+          // not only an event; if the verdict is late, 202 says only that the command was accepted.
           return feeds.outcomeOf(caller.tenantId(), conversationId, commandId, replyId)
               .timeout(agentVerdictWait, Mono.empty())
               .map(outcome -> {

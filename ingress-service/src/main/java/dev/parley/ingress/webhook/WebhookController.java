@@ -1,18 +1,14 @@
 package dev.parley.ingress.webhook;
 
-import dev.parley.events.ConversationEventType;
 import dev.parley.ingress.security.Caller;
+import dev.parley.schemas.WebhookEvents;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -40,11 +36,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class WebhookController {
 
-  /** The events a webhook can ask for: replies, every conversation event, or some of them. */
-  static final Set<String> EVENTS = Stream.concat(Stream.of("reply", "conversation.*"),
-          Stream.of(ConversationEventType.values()).map(type -> "conversation." + type.name().toLowerCase(Locale.ROOT)))
-      .collect(Collectors.toUnmodifiableSet());
-
   record Registration(
       @NotBlank(message = "url is required") @Size(max = 2000, message = "url must be at most {max} characters") String url,
       @Size(max = 20, message = "at most {max} events") List<String> events) {
@@ -64,10 +55,10 @@ class WebhookController {
     Caller caller = admin(jwt);
     checkUrl(registration.url());
     List<String> events = registration.events() == null || registration.events().isEmpty()
-        ? List.of("reply", "conversation.*") : registration.events();
-    List<String> unknown = new ArrayList<>(events.stream().filter(event -> !EVENTS.contains(event)).toList());
+        ? List.of(WebhookEvents.REPLY, WebhookEvents.ALL_CONVERSATION_EVENTS) : registration.events();
+    List<String> unknown = new ArrayList<>(events.stream().filter(event -> !WebhookEvents.SUBSCRIBABLE.contains(event)).toList());
     if (!unknown.isEmpty()) {
-      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "unknown events " + unknown + "; known: " + EVENTS.stream().sorted().toList());
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "unknown events " + unknown + "; known: " + WebhookEvents.SUBSCRIBABLE.stream().sorted().toList());
     }
     return delivery.post().uri("/internal/tenants/{tenant}/webhooks", caller.tenantId())
         .bodyValue(Map.of("url", registration.url(), "events", events, "createdBy", caller.userId()))
@@ -98,11 +89,7 @@ class WebhookController {
   }
 
   private static Caller admin(Jwt jwt) {
-    List<String> roles = jwt.getClaimAsStringList("roles");
-    if (roles == null || !roles.contains("admin")) {
-      throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only a tenant's admins (a token with the 'admin' role) manage webhooks");
-    }
-    return Caller.of(jwt);
+    return Caller.withRole(jwt, "admin", "manage the tenant's webhooks");
   }
 
   /** Deliveries carry customer conversations: HTTPS only, unless a local setup allows plain HTTP. */

@@ -27,7 +27,7 @@ final class WebhookPayloads {
       payload.put("messageIds", reply.getMessageIds());
       payload.put("text", reply.getText());
       payload.put("status", reply.getStatus().name());
-      payload.put("author", "human".equals(reply.getModel().getProvider()) ? "agent" : "assistant");
+      payload.put("author", reply.getAuthor().name().toLowerCase(java.util.Locale.ROOT));
       payload.put("intent", reply.getIntent().getName());
       payload.put("channel", reply.getChannel().getType().name());
       payload.put("createdAt", reply.getCreatedAt().toString());

@@ -11,6 +11,7 @@ import dev.parley.events.ConversationEventType;
 import dev.parley.events.EscalationInfo;
 import dev.parley.events.Intent;
 import dev.parley.events.ModelInfo;
+import dev.parley.events.ReplyAuthor;
 import dev.parley.events.TokenUsage;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class WebhookChannelTest {
   private static final Outgoing REPLY = Outgoing.of(AssistantReply.newBuilder()
       .setEventId("r-1").setTenantId("t").setConversationId("c").setTurnId("turn-1").setMessageIds(List.of("m-1"))
       .setChannel(ChannelInfo.newBuilder().setType(ChannelType.WEB).build()).setText("Hello")
-      .setIntent(new Intent("other", 1.0)).setModel(new ModelInfo("agent-7", "human", false))
+      .setIntent(new Intent("other", 1.0)).setModel(new ModelInfo("agent-7", "human", false)).setAuthor(ReplyAuthor.AGENT)
       .setUsage(new TokenUsage(0, 0, false, 0.0)).setProcessingTimeMs(0).setCreatedAt(Instant.EPOCH).build());
   private static final Outgoing ESCALATED = Outgoing.of(ConversationEvent.newBuilder()
       .setEventId("e-1").setTenantId("t").setConversationId("c").setType(ConversationEventType.ESCALATED)
