@@ -1,7 +1,9 @@
 package dev.parley.context;
 
+import dev.parley.schemas.auth.InternalApiConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 
 /**
  * context-service: the conversation's memory. Reads inbound messages, replies and the CRM
@@ -9,6 +11,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * Kafka Streams stores (changelogged), so the service can be restarted or moved freely.
  */
 @SpringBootApplication
+@Import(InternalApiConfiguration.class) // its HTTP API answers only Parley's services
 public class ContextApplication {
 
   public static void main(String[] args) {

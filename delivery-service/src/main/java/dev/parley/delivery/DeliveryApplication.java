@@ -1,13 +1,16 @@
 package dev.parley.delivery;
 
+import dev.parley.schemas.auth.InternalApiConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 
 /**
  * delivery-service: takes replies to the channels that need an outbound call and records every
  * outcome as a delivery receipt.
  */
 @SpringBootApplication
+@Import(InternalApiConfiguration.class) // its HTTP API answers only Parley's services
 public class DeliveryApplication {
 
   public static void main(String[] args) {

@@ -56,8 +56,11 @@ public final class LocalRun {
       stopped.countDown();
     }, "parley-shutdown"));
 
-    String token = stack.tokens().mint(SampleData.TENANT, "dev-user", Duration.ofHours(12));
-    String staffToken = stack.tokens().mintWithRoles(SampleData.TENANT, "dev-staff", Duration.ofHours(12), "agent", "admin");
+    // One token per role of the sample tenant: a customer (Maria Lopez, CRM id c-1001, whose deal
+    // is d-2001), a sales agent and the dealership's admin.
+    String token = stack.tokens().mint(SampleData.TENANT, "c-1001", Duration.ofHours(12));
+    String agentToken = stack.tokens().mintAgent(SampleData.TENANT, "agent-sam", Duration.ofHours(12));
+    String adminToken = stack.tokens().mintAdmin(SampleData.TENANT, "admin-alex", Duration.ofHours(12));
     System.out.printf("""
 
         Parley is running (started in %.1f s). Sample tenant: %s (Acme Motors dealership).
@@ -66,12 +69,14 @@ public final class LocalRun {
           registry  %s
           logs      %s
 
-        Development token (tenant %s, 12 h):
-          export TOKEN=%s
+        Development tokens (tenant %s, 12 h), one per role:
+          export TOKEN=%s        # customer c-1001 (Maria Lopez)
+          export AGENT_TOKEN=%s  # sales agent: every conversation, profiles, leads; writes to customers
+          export ADMIN_TOKEN=%s  # admin: also the knowledge base, webhooks, failed deliveries
 
-        Ask something:
+        Ask something (as the customer; the deal is hers):
           curl -s %s/ai/chat -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-            -d '{"message":"How much sales tax will I pay in Texas with a trade-in?","customerId":"c-1001","dealId":"d-2001"}'
+            -d '{"message":"How much sales tax will I pay in Texas with a trade-in?","dealId":"d-2001"}'
 
         Stream a reply as server-sent events:
           curl -s %s/ai/chat -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
@@ -89,22 +94,21 @@ public final class LocalRun {
           curl -s %s/webhooks/wazzup/acme-wa -H 'Content-Type: application/json' \\
             -H "X-Wazzup-Signature: sha256=$(printf '%%s' "$body" | openssl dgst -sha256 -hmac "$WA_SECRET" | sed 's/^.* //')" -d "$body"
 
-        Hand a conversation to a person and write as the agent (a staff token: roles agent, admin):
-          export STAFF_TOKEN=%s
+        Hand a conversation to a person and write as the agent:
           curl -s %s/ai/escalate -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
             -d '{"conversationId":"<conversationId>","reason":"wants a person"}'
-          curl -s %s/ai/conversations/<conversationId>/agent-messages -H "Authorization: Bearer $STAFF_TOKEN" \\
+          curl -s %s/ai/conversations/<conversationId>/agent-messages -H "Authorization: Bearer $AGENT_TOKEN" \\
             -H 'Content-Type: application/json' -d '{"text":"Hi, this is Sam from sales."}'
-        and register a webhook for the tenant's conversation events (the secret is shown once):
-          curl -s %s/ai/webhooks -H "Authorization: Bearer $STAFF_TOKEN" -H 'Content-Type: application/json' \\
+        and, as the admin, register a webhook for the tenant's conversation events (the secret is shown once):
+          curl -s %s/ai/webhooks -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \\
             -d '{"url":"http://127.0.0.1:9999/hook","events":["conversation.*"]}'
 
         Press Ctrl-C to stop.
         """,
         (System.nanoTime() - started) / 1e9, SampleData.TENANT, stack.ingressUrl(), stack.bootstrapServers(),
-        stack.registryUrl(), root.resolve(".parley/logs"), SampleData.TENANT, token,
+        stack.registryUrl(), root.resolve(".parley/logs"), SampleData.TENANT, token, agentToken, adminToken,
         stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl().getPort(), whatsAppSecret,
-        stack.ingressUrl(), staffToken, stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
+        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
     stopped.await();
   }
 }

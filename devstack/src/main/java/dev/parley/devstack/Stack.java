@@ -1,6 +1,7 @@
 package dev.parley.devstack;
 
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.auth.ServiceIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -55,6 +56,9 @@ public final class Stack implements AutoCloseable {
   private final Map<String, JavaProcess> running = new HashMap<>();
   private final String jwtSecret = UUID.randomUUID() + "-" + UUID.randomUUID();
   private final DevTokens tokens = new DevTokens(jwtSecret);
+  /** The services' own secret: never the users' one, so no user token passes for a service. */
+  private final String serviceSecret = UUID.randomUUID() + "-" + UUID.randomUUID();
+  private final ServiceIdentity services = new ServiceIdentity("devstack", serviceSecret);
   private final Map<String, Integer> ports = new HashMap<>();
   private String registryUrl;
 
@@ -103,6 +107,7 @@ public final class Stack implements AutoCloseable {
           "PARLEY_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
           "PARLEY_REGISTRY_URL", registryUrl,
           "PARLEY_JWT_SECRET", jwtSecret,
+          "PARLEY_SERVICE_SECRET", serviceSecret,
           "PARLEY_STATE_DIR", options.workDir().resolve("state").resolve(service).toString(),
           "PARLEY_CONTEXT_URL", "http://127.0.0.1:" + ports.get("context-service"),
           "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service"),
@@ -235,6 +240,11 @@ public final class Stack implements AutoCloseable {
 
   public DevTokens tokens() {
     return tokens;
+  }
+
+  /** A token of Parley's own services: what internal APIs and the actuator answer. */
+  public String serviceToken() {
+    return services.token();
   }
 
   public List<Path> logs() {

@@ -36,7 +36,7 @@ class ChatPipelineIT {
   @BeforeAll
   static void startPipeline() {
     stack = Pipeline.stack();
-    client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "e2e-user", Duration.ofHours(1)));
+    client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "c-1001", Duration.ofHours(1)));
   }
 
   @Test

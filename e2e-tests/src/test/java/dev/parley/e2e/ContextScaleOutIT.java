@@ -41,7 +41,7 @@ class ContextScaleOutIT {
   @Test
   void shouldAnswerQueryForKeyOwnedByOtherInstanceAndGatherListsFromBoth() throws Exception {
     var stack = Pipeline.stack();
-    var client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "e2e-user", Duration.ofHours(1)));
+    var client = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "e2e-user", Duration.ofHours(1)));
     String marker = "scale-" + UUID.randomUUID();
     List<String> conversations = new ArrayList<>();
     for (int i = 0; i < 8; i++) { // 8 conversations over 6 partitions split between two instances

@@ -22,7 +22,7 @@ class ConversationCommandsIT {
   @BeforeAll
   static void start() {
     var stack = Pipeline.stack();
-    client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "sales-manager", Duration.ofHours(1)));
+    client = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "sales-manager", Duration.ofHours(1)));
   }
 
   @Test
@@ -45,7 +45,8 @@ class ConversationCommandsIT {
         found -> !found.isEmpty(), WAIT);
     assertThat(errors).singleElement().satisfies(error -> {
       assertThat(error.getCode()).isEqualTo("INVALID_STAGE_TRANSITION");
-      assertThat(error.getMessage()).contains("QUALIFYING").contains("CLOSING");
+      assertThat(error.getMessage()).contains("qualifying").contains("closing");
+      assertThat(error.getAllowed()).containsExactly("needs_analysis");
     });
   }
 

@@ -19,7 +19,7 @@ class ConversationQueriesIT {
   @BeforeAll
   static void start() {
     var stack = Pipeline.stack();
-    client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "sales-manager", Duration.ofHours(1)));
+    client = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "sales-manager", Duration.ofHours(1)));
   }
 
   @Test
@@ -66,7 +66,7 @@ class ConversationQueriesIT {
     client.chat("{\"message\":\"hi\",\"conversationId\":\"" + conversation + "\"}");
     client.poll("/ai/conversations/" + conversation, body -> true);
     var otherTenant = new Client(Pipeline.stack().ingressUrl(),
-        Pipeline.stack().tokens().mint("other-dealer", "snoop", Duration.ofHours(1)));
+        Pipeline.stack().tokens().mintAgent("other-dealer", "snoop", Duration.ofHours(1)));
 
     var response = otherTenant.get("/ai/conversations/" + conversation);
 

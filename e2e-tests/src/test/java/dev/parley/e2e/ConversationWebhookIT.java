@@ -37,7 +37,8 @@ class ConversationWebhookIT {
     var ticket = client.post("/ai/escalate", "{\"conversationId\":\"" + conversation + "\",\"reason\":\"wants a person\",\"priority\":\"high\"}");
     assertThat(ticket.status()).as(ticket.body()).isEqualTo(202);
     client.poll("/ai/conversations/" + conversation, v -> "ESCALATED".equals(v.get("status").asString()));
-    assertThat(client.patch("/ai/conversations/" + conversation, "{\"status\":\"ACTIVE\"}").status()).isEqualTo(202);
+    var agent = new Client(stack.ingressUrl(), stack.tokens().mintAgent(Pipeline.HOOKED_TENANT, "agent-1", Duration.ofHours(1)));
+    assertThat(agent.patch("/ai/conversations/" + conversation, "{\"status\":\"ACTIVE\"}").status()).isEqualTo(202);
     client.poll("/ai/conversations/" + conversation, v -> "ACTIVE".equals(v.get("status").asString()));
     assertThat(client.patch("/ai/conversations/" + conversation, "{\"status\":\"CLOSED\"}").status()).isEqualTo(202);
 
@@ -80,9 +81,9 @@ class ConversationWebhookIT {
     String eventId = failed.get(0).json().get("eventId").asString();
     assertThat(receipts(eventId, r -> r.getStatus() == DeliveryStatus.DEAD_LETTERED)).hasSize(1);
 
-    var admin = new Client(stack.serviceUrl("delivery-service"), null);
+    var admin = new Client(stack.ingressUrl(), stack.tokens().mintAdmin(Pipeline.HOOKED_TENANT, "admin-1", Duration.ofHours(1)));
     long id = -1;
-    for (var failure : admin.get("/admin/failed-deliveries?tenant=" + Pipeline.HOOKED_TENANT).json()) {
+    for (var failure : admin.get("/ai/admin/failed-deliveries").json()) {
       if (failure.get("eventId").asString().equals(eventId)) {
         id = failure.get("id").asLong();
         assertThat(failure.get("kind").asString()).isEqualTo("CONVERSATION_EVENT");
@@ -92,12 +93,12 @@ class ConversationWebhookIT {
     assertThat(id).as("the dead letter is listed").isPositive();
 
     Pipeline.provider().recover();
-    var redriven = admin.post("/admin/failed-deliveries/" + id + "/redrive", "");
+    var redriven = admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "");
     assertThat(redriven.status()).as(redriven.body()).isEqualTo(200);
     assertThat(redriven.json().get("result").asString()).isEqualTo("DELIVERED");
     assertThat(Pipeline.provider().requests(Pipeline.CONVERSATION_EVENTS_HOOK).stream()
         .filter(r -> r.body().contains(eventId) && r.status() == 200)).hasSize(1);
-    var again = admin.post("/admin/failed-deliveries/" + id + "/redrive", "");
+    var again = admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "");
     assertThat(again.status()).as("a re-driven failure is not re-driven twice").isEqualTo(409);
     assertThat(again.isProblem()).isTrue();
   }

@@ -16,7 +16,7 @@ class CustomerProfilesIT {
   @Test
   void shouldBuildProfileAcrossConversationsAndListCustomerAmongHotLeads() {
     var stack = Pipeline.stack();
-    String token = stack.tokens().mint(SampleData.TENANT, "dealer-app", Duration.ofHours(1));
+    String token = stack.tokens().mintAgent(SampleData.TENANT, "dealer-app", Duration.ofHours(1));
     var client = new Client(stack.ingressUrl(), token);
     String customer = "cust-" + UUID.randomUUID();
 
@@ -43,7 +43,7 @@ class CustomerProfilesIT {
   @Test
   void shouldAnswer404ForUnknownCustomerAnd400ForBadTemperature() {
     var stack = Pipeline.stack();
-    var client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "dealer-app", Duration.ofHours(1)));
+    var client = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "dealer-app", Duration.ofHours(1)));
 
     assertThat(client.get("/ai/customers/nobody-" + UUID.randomUUID() + "/profile").status()).isEqualTo(404);
     assertThat(client.get("/ai/leads?temperature=LUKEWARM").status()).isEqualTo(400);

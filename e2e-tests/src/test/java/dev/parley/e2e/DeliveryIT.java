@@ -65,8 +65,8 @@ class DeliveryIT {
     assertThat(receipts(replyId, r -> r.getStatus() == DeliveryStatus.FAILED)).hasSize(3);
     assertThat(Pipeline.provider().requests("/v3/message").stream().filter(r -> r.body().contains(replyId))).hasSize(3);
 
-    var admin = new Client(Pipeline.stack().serviceUrl("delivery-service"), null);
-    var open = admin.get("/admin/failed-deliveries?tenant=" + SampleData.TENANT).json();
+    var admin = new Client(Pipeline.stack().ingressUrl(), Pipeline.stack().tokens().mintAdmin(SampleData.TENANT, "admin-1", Duration.ofHours(1)));
+    var open = admin.get("/ai/admin/failed-deliveries").json();
     long id = -1;
     for (var failure : open) {
       if (failure.get("eventId").asString().equals(replyId)) {
@@ -77,12 +77,12 @@ class DeliveryIT {
     assertThat(id).as("the dead letter is listed").isPositive();
 
     Pipeline.provider().recover();
-    var redriven = admin.post("/admin/failed-deliveries/" + id + "/redrive", "");
+    var redriven = admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "");
     assertThat(redriven.status()).as(redriven.body()).isEqualTo(200);
     assertThat(redriven.json().get("result").asString()).isEqualTo("DELIVERED");
     assertThat(Pipeline.provider().requests("/v3/message").stream()
         .filter(r -> r.body().contains(replyId) && r.status() == 200)).hasSize(1);
-    assertThat(admin.post("/admin/failed-deliveries/" + id + "/redrive", "").status())
+    assertThat(admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "").status())
         .as("a re-driven failure is not re-driven twice").isEqualTo(409);
   }
 

@@ -13,11 +13,14 @@ import tools.jackson.databind.JsonNode;
 class EscalationAndFeedbackIT {
 
   private static Client client;
+  /** A sales agent of the tenant: sees how a conversation was routed and rated, which its customer does not. */
+  private static Client staff;
 
   @BeforeAll
   static void start() {
     var stack = Pipeline.stack();
     client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "customer-7", Duration.ofHours(1)));
+    staff = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "agent-7", Duration.ofHours(1)));
   }
 
   @Test
@@ -49,7 +52,7 @@ class EscalationAndFeedbackIT {
     var reply = client.chat("{\"message\":\"I want to speak to a human about my bill\",\"conversationId\":\"" + conversation + "\"}");
 
     assertThat(reply.body().get("reply").asString()).contains("finance team").contains("ESC-");
-    JsonNode view = client.poll("/ai/conversations/" + conversation, v -> "ESCALATED".equals(v.get("status").asString()));
+    JsonNode view = staff.poll("/ai/conversations/" + conversation, v -> "ESCALATED".equals(v.get("status").asString()));
     assertThat(view.get("escalation").get("department").asString()).isEqualTo("finance");
   }
 
@@ -61,7 +64,7 @@ class EscalationAndFeedbackIT {
     var recorded = client.post("/ai/feedback", "{\"conversationId\":\"" + conversation + "\",\"rating\":4,\"comment\":\"quick answer\",\"categories\":[\"speed\"]}");
 
     assertThat(recorded.status()).as(recorded.body()).isEqualTo(202);
-    JsonNode view = client.poll("/ai/conversations/" + conversation, v -> v.get("feedbackCount").asInt() == 1);
+    JsonNode view = staff.poll("/ai/conversations/" + conversation, v -> v.get("feedbackCount").asInt() == 1);
     assertThat(view.get("averageRating").asDouble()).isEqualTo(4.0);
   }
 

@@ -44,7 +44,7 @@ class HandoffIT {
         v -> v.get("messages").toString().contains("Let me check your order"));
     assertThat(view.get("messages").toString()).contains("hello? anyone?");
 
-    assertThat(customer.patch("/ai/conversations/" + conversation, "{\"status\":\"ACTIVE\"}").status()).isEqualTo(202);
+    assertThat(agent.patch("/ai/conversations/" + conversation, "{\"status\":\"ACTIVE\"}").status()).isEqualTo(202);
     customer.poll("/ai/conversations/" + conversation, v -> "ACTIVE".equals(v.get("status").asString()));
     var back = customer.chat("{\"message\":\"What are your opening hours?\",\"conversationId\":\"" + conversation + "\"}");
     assertThat(back.status()).as("the bot answers again after hand-back").isEqualTo(200);

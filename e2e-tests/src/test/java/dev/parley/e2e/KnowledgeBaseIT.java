@@ -14,7 +14,7 @@ class KnowledgeBaseIT {
   @Test
   void shouldIndexPostedDocumentAndFindItWithFiltersButNeverForAnotherTenant() {
     var stack = Pipeline.stack();
-    var client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "content-manager", Duration.ofHours(1)));
+    var client = new Client(stack.ingressUrl(), stack.tokens().mintAdmin(SampleData.TENANT, "content-manager", Duration.ofHours(1)));
     String marker = "zq" + UUID.randomUUID().toString().substring(0, 6);
     var added = client.post("/ai/knowledge-base/documents", """
         {"title":"Winter tire package %s","category":"accessories","tags":["winter","tires"],"source":"service desk",
@@ -46,7 +46,7 @@ class KnowledgeBaseIT {
   @Test
   void shouldRejectInvalidDocumentsAndSearches() {
     var stack = Pipeline.stack();
-    var client = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "content-manager", Duration.ofHours(1)));
+    var client = new Client(stack.ingressUrl(), stack.tokens().mintAdmin(SampleData.TENANT, "content-manager", Duration.ofHours(1)));
 
     for (String[] bad : new String[][] {
         {"/ai/knowledge-base/documents", "{\"title\":\"no text\"}"},

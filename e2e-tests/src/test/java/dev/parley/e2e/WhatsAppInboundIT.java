@@ -75,7 +75,7 @@ class WhatsAppInboundIT {
     String conversation = TopicReader.read(Topics.INBOUND_MESSAGES, m -> chat.equals(m.getChannel().getExternalChatId()),
         found -> !found.isEmpty(), WAIT).get(0).getConversationId(); // only one message so far
     var stack = Pipeline.stack();
-    var manager = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "manager", Duration.ofHours(1)));
+    var manager = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "manager", Duration.ofHours(1)));
     manager.poll("/ai/conversations/" + conversation, view -> true); // context-service has it
     assertThat(manager.patch("/ai/conversations/" + conversation, "{\"status\":\"CLOSED\"}").status()).isEqualTo(202);
     manager.poll("/ai/conversations/" + conversation, view -> "CLOSED".equals(view.get("status").asString()));

@@ -1,13 +1,16 @@
 package dev.parley.llm;
 
+import dev.parley.schemas.auth.InternalApiConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 
 /**
  * llm-service: answers enriched turns. Retrieves the tenant's knowledge, asks the configured
  * language model (or the offline model), streams reply chunks and publishes the reply.
  */
 @SpringBootApplication
+@Import(InternalApiConfiguration.class) // its HTTP API answers only Parley's services
 @org.springframework.boot.context.properties.EnableConfigurationProperties(dev.parley.llm.tenant.TenantSettings.class)
 public class LlmApplication {
 

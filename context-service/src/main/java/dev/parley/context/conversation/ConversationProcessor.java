@@ -119,6 +119,21 @@ final class ConversationProcessor implements Processor<String, ConversationInput
 
   private ConversationUpdate onTurn(ConversationState state, ConversationInput.Turn input, Instant now) {
     UserTurn turn = input.turn();
+    if (state != null && !state.getUserId().equals(turn.getUserId())) {
+      // Only who started a conversation writes in it (ingress checks too; this holds when two
+      // users start the same conversation id at once): the turn is refused, never answered with
+      // someone else's history.
+      return ConversationUpdate.refused(ConversationError.newBuilder()
+          .setEventId(Keys.derivedId("error", turn.getEventId()))
+          .setTenantId(turn.getTenantId())
+          .setConversationId(turn.getConversationId())
+          .setCommandId(turn.getEventId())
+          .setCode("NOT_CONVERSATION_OWNER")
+          .setMessage("this conversation belongs to someone else; start a new one")
+          .setMessageIds(turn.getMessageIds())
+          .setCreatedAt(now)
+          .build());
+    }
     if (turn.getCustomerId() == null && state != null && state.getCustomerId() != null) {
       // The conversation already named its customer: this turn is theirs too.
       turn = UserTurn.newBuilder(turn).setCustomerId(state.getCustomerId()).build();
@@ -265,8 +280,13 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     Object change = command.getChange();
     if (change instanceof ChangeStage stage) {
       if (!SalesStages.allows(state.getStage(), stage.getStage())) {
-        return refuse(command, "INVALID_STAGE_TRANSITION", "cannot move from " + state.getStage() + " to "
-            + stage.getStage() + "; allowed: " + SalesStages.next(state.getStage()), now);
+        List<String> allowed = SalesStages.next(state.getStage()).stream().map(to -> to.name().toLowerCase(java.util.Locale.ROOT))
+            .sorted().toList();
+        ConversationUpdate refused = refuse(command, "INVALID_STAGE_TRANSITION", "cannot move from "
+            + state.getStage().name().toLowerCase(java.util.Locale.ROOT) + " to " + stage.getStage().name().toLowerCase(java.util.Locale.ROOT)
+            + (allowed.isEmpty() ? "; it is the last stage" : "; allowed: " + String.join(", ", allowed)), now);
+        refused.error().setAllowed(allowed);
+        return refused;
       }
       next.setStage(stage.getStage());
     } else if (change instanceof ChangeStatus status) {

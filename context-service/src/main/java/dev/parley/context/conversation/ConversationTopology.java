@@ -144,8 +144,10 @@ public final class ConversationTopology {
             (turn, customer) -> new ConversationInput.Turn(turn, customerContext(customer),
                 customer == null ? null : customer.getPhone(), null, null),
             Named.as("join-customer"))
+        // A deal joins only when the CRM says it is the turn's customer's: a deal id someone names
+        // never brings another customer's deal into their prompt.
         .leftJoin(deals, (key, input) -> refKey(input.turn().getTenantId(), input.turn().getDealId()),
-            (input, deal) -> input.withDeal(dealContext(deal)),
+            (input, deal) -> input.withDeal(dealOf(deal, input.turn())),
             Named.as("join-deal"))
         .leftJoin(insights, (key, input) -> refKey(input.turn().getTenantId(), input.turn().getCustomerId()),
             (input, insight) -> input.withInsight(insight),
@@ -225,6 +227,11 @@ public final class ConversationTopology {
         .setCreditScore(customer.getCreditScore())
         .setState(customer.getState())
         .build();
+  }
+
+  private static DealContext dealOf(Deal deal, UserTurn turn) {
+    return deal == null || turn.getCustomerId() == null || !turn.getCustomerId().equals(deal.getCustomerId()) ? null
+        : dealContext(deal);
   }
 
   private static DealContext dealContext(Deal deal) {

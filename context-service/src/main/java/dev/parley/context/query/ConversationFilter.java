@@ -12,14 +12,17 @@ import java.util.Locale;
  * @param language     ISO 639-1 code of the conversation's language
  * @param temperature  lead temperature of the conversation's customer: HOT, WARM or COLD
  * @param updatedSince only conversations changed at or after this instant
+ * @param owner        only conversations this user started (a customer's own)
  */
-record ConversationFilter(String status, String customer, String language, String temperature, Instant updatedSince) {
+record ConversationFilter(String status, String customer, String language, String temperature, Instant updatedSince,
+    String owner) {
 
   ConversationFilter {
     status = status == null || status.isBlank() ? null : status;
     customer = customer == null || customer.isBlank() ? null : customer;
     language = language == null || language.isBlank() ? null : language;
     temperature = temperature == null || temperature.isBlank() ? null : temperature;
+    owner = owner == null || owner.isBlank() ? null : owner;
   }
 
   /** The temperature filter needs the customer's profile, looked up by the caller. */
@@ -28,7 +31,8 @@ record ConversationFilter(String status, String customer, String language, Strin
   }
 
   boolean matches(ConversationState state) {
-    return (status == null || state.getStatus().name().equalsIgnoreCase(status))
+    return (owner == null || owner.equals(state.getUserId()))
+        && (status == null || state.getStatus().name().equalsIgnoreCase(status))
         && (language == null || language.equalsIgnoreCase(state.getLanguage()))
         && (updatedSince == null || !state.getUpdatedAt().isBefore(updatedSince))
         && (customer == null || contains(state.getCustomerName(), customer) || contains(state.getCustomerId(), customer)

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import dev.parley.schemas.auth.ServiceIdentity;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
@@ -24,7 +25,8 @@ import reactor.core.scheduler.Schedulers;
  * A conversation is read on the instance that owns its key, forwarding there when needed; a list
  * gathers every instance's part ({@code scope=local} asks one instance for its own part only).
  *
- * <p>Internal API: it trusts the tenant in the path and must not be exposed publicly.
+ * <p>Internal API: it answers only Parley's services (InternalApiConfiguration) and trusts the
+ * tenant in the path, which ingress takes from the caller's token.
  */
 @RestController
 class ConversationQueryController {
@@ -36,9 +38,10 @@ class ConversationQueryController {
   private final ConversationQueries queries;
   private final WebClient http;
 
-  ConversationQueryController(ConversationQueries queries, WebClient.Builder http) {
+  ConversationQueryController(ConversationQueries queries, WebClient.Builder http, ServiceIdentity identity) {
     this.queries = queries;
-    this.http = http.build();
+    // Forwarded queries go to another instance's internal API: they carry this service's identity.
+    this.http = http.filter(identity.authenticate()).build();
   }
 
   @GetMapping("/internal/tenants/{tenantId}/conversations/{conversationId}")
@@ -63,13 +66,14 @@ class ConversationQueryController {
       @RequestParam(required = false) String language,
       @RequestParam(required = false) String temperature,
       @RequestParam(required = false) Instant updatedSince,
+      @RequestParam(required = false) String owner,
       @RequestParam(defaultValue = "0") int offset,
       @RequestParam(defaultValue = "20") int limit,
       @RequestParam(defaultValue = "all") String scope) {
     if (offset < 0 || limit < 1 || limit > 200) {
       return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "offset must be >= 0 and limit 1 to 200"));
     }
-    ConversationFilter filter = new ConversationFilter(status, customer, language, temperature, updatedSince);
+    ConversationFilter filter = new ConversationFilter(status, customer, language, temperature, updatedSince, owner);
     Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter))
         .subscribeOn(Schedulers.boundedElastic());
     if ("local".equals(scope)) {
@@ -84,6 +88,7 @@ class ConversationQueryController {
                 .queryParamIfPresent("language", Optional.ofNullable(language))
                 .queryParamIfPresent("temperature", Optional.ofNullable(temperature))
                 .queryParamIfPresent("updatedSince", Optional.ofNullable(updatedSince))
+                .queryParamIfPresent("owner", Optional.ofNullable(owner))
                 .encode().buildAndExpand(tenantId).toUri())
             .retrieve().bodyToMono(Page.class).map(Page::items));
     return parts.switchIfEmpty(local).collectList().map(all -> {

@@ -15,8 +15,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Operators' view of deliveries that ran out of retries, and re-drive once the provider is back.
- * Internal API: delivery-service is not exposed publicly.
+ * Deliveries that ran out of retries, and their re-drive once the receiver is back: for a tenant's
+ * admins through ingress ({@code /internal/tenants/{tenant}/failed-deliveries}, only that tenant's),
+ * and for operators across tenants ({@code /admin/failed-deliveries}). Internal API: it answers
+ * only Parley's services.
  */
 @RestController
 class FailedDeliveryController {
@@ -44,9 +46,25 @@ class FailedDeliveryController {
         .subscribeOn(Schedulers.boundedElastic()); // the ledger blocks on the database
   }
 
+  @GetMapping("/internal/tenants/{tenant}/failed-deliveries")
+  Mono<List<FailedView>> ofTenant(@PathVariable String tenant) {
+    return open(tenant);
+  }
+
+  @PostMapping("/internal/tenants/{tenant}/failed-deliveries/{id}/redrive")
+  Mono<Redriven> redriveOfTenant(@PathVariable String tenant, @PathVariable long id) {
+    return redrive(id, tenant);
+  }
+
   @PostMapping("/admin/failed-deliveries/{id}/redrive")
   Mono<Redriven> redrive(@PathVariable long id) {
+    return redrive(id, null);
+  }
+
+  /** Another tenant's failure is "not found" to a tenant: its existence is not theirs to learn. */
+  private Mono<Redriven> redrive(long id, String tenant) {
     return Mono.fromCallable(() -> ledger.failure(id)
+            .filter(failure -> tenant == null || tenant.equals(failure.tenantId()))
             .map(failure -> {
               if (failure.redrivenAt() != null) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT, "failed delivery #" + id + " was re-driven at "

@@ -1,19 +1,16 @@
 package dev.parley.ingress.analysis;
 
+import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.ingress.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -31,17 +28,14 @@ class AnalyzeController {
       @Size(max = 4000, message = "message must be at most {max} characters") String message) {
   }
 
-  private final WebClient context;
+  private final ContextClient context;
 
-  AnalyzeController(WebClient.Builder http, @Value("${parley.context.url}") String contextUrl) {
-    this.context = http.baseUrl(contextUrl).build();
+  AnalyzeController(ContextClient context) {
+    this.context = context;
   }
 
   @PostMapping(path = "/ai/analyze-intent", consumes = MediaType.APPLICATION_JSON_VALUE)
   Mono<JsonNode> analyze(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AnalyzeRequest request) {
-    return context.post().uri("/internal/tenants/{tenant}/analyze", Caller.of(jwt).tenantId())
-        .bodyValue(request).retrieve().bodyToMono(JsonNode.class)
-        .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-            "analysis is unavailable right now; retry", e));
+    return context.analyze(Caller.of(jwt).tenantId(), request);
   }
 }

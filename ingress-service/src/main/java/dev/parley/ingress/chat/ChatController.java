@@ -2,6 +2,7 @@ package dev.parley.ingress.chat;
 
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ReplyChunk;
+import dev.parley.ingress.conversation.ConversationAccess;
 import dev.parley.ingress.gateway.ConversationFeeds;
 import dev.parley.ingress.security.Caller;
 import jakarta.validation.Valid;
@@ -41,37 +42,42 @@ class ChatController {
 
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+  private final ChatAdmission admission;
   private final ChatPublisher publisher;
   private final ConversationFeeds feeds;
+  private final ConversationAccess access;
   private final Duration replyTimeout;
 
-  ChatController(ChatPublisher publisher, ConversationFeeds feeds,
-      @Value("${parley.chat.reply-timeout:PT30S}") Duration replyTimeout) {
+  ChatController(ChatAdmission admission, ChatPublisher publisher, ConversationFeeds feeds, ConversationAccess access,
+      @Value("${parley.chat.reply-timeout:PT35S}") Duration replyTimeout) {
+    this.admission = admission;
     this.publisher = publisher;
     this.feeds = feeds;
+    this.access = access;
     this.replyTimeout = replyTimeout;
   }
 
   @PostMapping(path = "/ai/chat", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
   Mono<ResponseEntity<Object>> chat(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ChatRequest request,
       @RequestHeader(name = "Prefer", required = false) String prefer) {
-    Caller caller = Caller.of(jwt);
-    ChatPublisher.Ids ids = ChatPublisher.Ids.of(caller, request);
-    URI stream = UriComponentsBuilder.fromPath("/ai/conversations/{id}/stream")
-        .queryParam("messageId", ids.messageId()).build(ids.conversationId());
-    if (prefer != null && prefer.contains("respond-async")) {
-      return publisher.publish(caller, ids, request).thenReturn(ResponseEntity.accepted()
-          .location(stream).header("Preference-Applied", "respond-async")
-          .body(new ChatAccepted(ids.conversationId(), ids.messageId(), stream.toString())));
-    }
-    // Follow the conversation before publishing, so the reply cannot slip past unseen.
-    CompletableFuture<AssistantReply> reply = feeds.replyTo(caller.tenantId(), ids.conversationId(), ids.messageId())
-        .timeout(replyTimeout, Mono.error(() -> new ReplyTimeoutException(replyTimeout, stream)))
-        .toFuture();
-    return publisher.publish(caller, ids, request)
-        .doOnError(e -> reply.cancel(true))
-        .then(Mono.fromFuture(reply, true))
-        .map(answer -> ResponseEntity.ok().body(ChatResponse.of(answer, ids.messageId())));
+    return admission.admit(Caller.of(jwt), request).flatMap(admitted -> {
+      ChatPublisher.Ids ids = admitted.ids();
+      URI stream = UriComponentsBuilder.fromPath("/ai/conversations/{id}/stream")
+          .queryParam("messageId", ids.messageId()).build(ids.conversationId());
+      if (prefer != null && prefer.contains("respond-async")) {
+        return publisher.publish(admitted).thenReturn(ResponseEntity.accepted()
+            .location(stream).header("Preference-Applied", "respond-async")
+            .body((Object) new ChatAccepted(ids.conversationId(), ids.messageId(), stream.toString())));
+      }
+      // Follow the conversation before publishing, so the reply cannot slip past unseen.
+      CompletableFuture<AssistantReply> reply = feeds.replyTo(admitted.caller().tenantId(), ids.conversationId(), ids.messageId())
+          .timeout(replyTimeout, Mono.error(() -> new ReplyTimeoutException(replyTimeout, stream)))
+          .toFuture();
+      return publisher.publish(admitted)
+          .doOnError(e -> reply.cancel(true))
+          .then(Mono.fromFuture(reply, true))
+          .map(answer -> ResponseEntity.ok().body((Object) ChatResponse.of(answer, ids.messageId())));
+    });
   }
 
   @GetMapping(path = "/ai/conversations/{conversationId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -79,15 +85,19 @@ class ChatController {
       @PathVariable @Pattern(regexp = ChatRequest.ID, message = "conversationId " + ChatRequest.ID_RULE) String conversationId,
       @RequestParam(required = false) @Pattern(regexp = ChatRequest.ID, message = "messageId " + ChatRequest.ID_RULE) String messageId) {
     Caller caller = Caller.of(jwt);
-    Flux<SpecificRecord> events = feeds.follow(caller.tenantId(), conversationId);
-    if (messageId != null) {
-      // Following one message: its chunks, then its reply, then the stream ends.
-      events = events.filter(event -> ConversationFeeds.answers(event, messageId));
-    }
-    Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(HEARTBEAT)
-        .map(tick -> ServerSentEvent.builder().comment("heartbeat").build());
-    return Flux.merge(events.map(event -> toSse(event, messageId)), heartbeats)
-        .takeUntil(event -> messageId != null && "reply".equals(event.event()));
+    return access.checkFollow(caller, conversationId).flatMapMany(confirmed -> {
+      Flux<SpecificRecord> events = access.guard(caller, conversationId, confirmed, feeds.follow(caller.tenantId(), conversationId));
+      if (messageId != null) {
+        // Following one message: its chunks, then its reply, then the stream ends.
+        events = events.filter(event -> ConversationFeeds.answers(event, messageId));
+      }
+      Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(HEARTBEAT)
+          .map(tick -> ServerSentEvent.builder().comment("heartbeat").build());
+      // The first comment opens the stream at once, so a client knows it is following.
+      return Flux.merge(events.map(event -> toSse(event, messageId)), heartbeats)
+          .startWith(ServerSentEvent.builder().comment("following " + conversationId).build())
+          .takeUntil(event -> messageId != null && "reply".equals(event.event()));
+    });
   }
 
   private static ServerSentEvent<Object> toSse(SpecificRecord event, String messageId) {

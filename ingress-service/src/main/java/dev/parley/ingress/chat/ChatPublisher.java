@@ -41,7 +41,10 @@ class ChatPublisher {
     }
   }
 
-  Mono<Void> publish(Caller caller, Ids ids, ChatRequest request) {
+  Mono<Void> publish(ChatAdmission.Admitted admitted) {
+    Caller caller = admitted.caller();
+    Ids ids = admitted.ids();
+    ChatRequest request = admitted.request();
     ChatRequest.Channel channel = request.channel();
     InboundMessage message = InboundMessage.newBuilder()
         .setEventId(UUID.randomUUID().toString())
@@ -54,8 +57,8 @@ class ChatPublisher {
             .setType(channel != null && channel.type() != null ? ChannelType.valueOf(channel.type()) : ChannelType.API)
             .setMetadata(channel != null && channel.metadata() != null ? channel.metadata() : Map.of())
             .build())
-        .setDealId(request.dealId())
-        .setCustomerId(request.customerId())
+        .setDealId(admitted.dealId())
+        .setCustomerId(admitted.customerId())
         .setReceivedAt(Instant.now())
         .build();
     return Mono.fromFuture(() -> kafka.send(Topics.INBOUND_MESSAGES.name(),

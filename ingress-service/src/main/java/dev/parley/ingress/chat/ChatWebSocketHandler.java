@@ -2,7 +2,9 @@ package dev.parley.ingress.chat;
 
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ReplyChunk;
+import dev.parley.ingress.conversation.ConversationAccess;
 import dev.parley.ingress.gateway.ConversationFeeds;
+import org.springframework.web.server.ResponseStatusException;
 import dev.parley.ingress.security.Caller;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -47,13 +49,18 @@ class ChatWebSocketHandler implements WebSocketHandler {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+  private final ChatAdmission admission;
   private final ChatPublisher publisher;
   private final ConversationFeeds feeds;
+  private final ConversationAccess access;
   private final Validator validator;
 
-  ChatWebSocketHandler(ChatPublisher publisher, ConversationFeeds feeds, Validator validator) {
+  ChatWebSocketHandler(ChatAdmission admission, ChatPublisher publisher, ConversationFeeds feeds, ConversationAccess access,
+      Validator validator) {
+    this.admission = admission;
     this.publisher = publisher;
     this.feeds = feeds;
+    this.access = access;
     this.validator = validator;
   }
 
@@ -111,21 +118,24 @@ class ChatWebSocketHandler implements WebSocketHandler {
     if (!violations.isEmpty()) {
       return emit(out, error(violations.stream().map(ConstraintViolation::getMessage).sorted().collect(Collectors.joining("; "))));
     }
-    ChatPublisher.Ids ids = ChatPublisher.Ids.of(caller, request);
-    if (!ids.conversationId().equals(following.get())) {
-      follow(caller, ids.conversationId(), null, following, conversations);
-    }
-    return publisher.publish(caller, ids, request)
-        .then(emit(out, Map.of("type", "typing_indicator", "conversationId", ids.conversationId(),
-            "messageId", ids.messageId(), "typing", true)))
-        .onErrorResume(e -> emit(out, error("the message could not be accepted right now; send it again with the same messageId")));
+    return admission.admit(caller, request).flatMap(admitted -> {
+      ChatPublisher.Ids ids = admitted.ids();
+      if (!ids.conversationId().equals(following.get())) {
+        follow(caller, ids.conversationId(), null, following, conversations);
+      }
+      return publisher.publish(admitted)
+          .then(emit(out, Map.of("type", "typing_indicator", "conversationId", ids.conversationId(),
+              "messageId", ids.messageId(), "typing", true)))
+          .onErrorResume(e -> emit(out, error("the message could not be accepted right now; send it again with the same messageId")));
+    }).onErrorResume(ResponseStatusException.class, refused -> emit(out, error(refused.getReason(), refused.getStatusCode().value())));
   }
 
   /** Switches the socket to a conversation's feed; with {@code after}, only what came after that event. */
   private void follow(Caller caller, String conversationId, String after, AtomicReference<String> following,
       Sinks.Many<Flux<Map<String, Object>>> conversations) {
     following.set(conversationId);
-    Flux<SpecificRecord> feed = feeds.follow(caller.tenantId(), conversationId);
+    Flux<SpecificRecord> feed = access.checkFollow(caller, conversationId).flatMapMany(confirmed ->
+        access.guard(caller, conversationId, confirmed, feeds.follow(caller.tenantId(), conversationId)));
     if (after != null && !after.isBlank()) {
       boolean[] seen = {false};
       feed = feed.filter(event -> {
@@ -136,7 +146,9 @@ class ChatWebSocketHandler implements WebSocketHandler {
         return false;
       });
     }
-    conversations.tryEmitNext(feed.map(ChatWebSocketHandler::toMessage));
+    // Someone else's conversation: an error message, and the socket stays open for the caller's own.
+    conversations.tryEmitNext(feed.map(ChatWebSocketHandler::toMessage)
+        .onErrorResume(ResponseStatusException.class, refused -> Flux.just(error(refused.getReason(), refused.getStatusCode().value()))));
   }
 
   private static String id(SpecificRecord event) {
@@ -175,6 +187,11 @@ class ChatWebSocketHandler implements WebSocketHandler {
 
   private static Map<String, Object> error(String detail) {
     return Map.of("type", "error", "detail", detail);
+  }
+
+  /** An error with the HTTP status the same request would have had (403, 404, 429). */
+  private static Map<String, Object> error(String detail, int status) {
+    return Map.of("type", "error", "detail", detail == null ? "refused" : detail, "status", status);
   }
 
   private static Mono<Void> emit(Sinks.Many<Map<String, Object>> out, Map<String, Object> message) {

@@ -11,7 +11,9 @@ import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -27,6 +29,9 @@ import reactor.core.publisher.Mono;
  * command events to context-service, the single writer of conversation state, which applies them
  * or refuses them with an error event (for example a sales-stage move the state machine does not
  * allow). The answer is 202 with the command ids: the change is requested, not yet applied.
+ *
+ * <p>Staff change any conversation of their tenant; a customer may only close their own
+ * conversation or give their name.
  */
 @RestController
 class ConversationController {
@@ -35,9 +40,11 @@ class ConversationController {
   }
 
   private final ConversationCommands commands;
+  private final ConversationAccess access;
 
-  ConversationController(ConversationCommands commands) {
+  ConversationController(ConversationCommands commands, ConversationAccess access) {
     this.commands = commands;
+    this.access = access;
   }
 
   @PatchMapping(path = "/ai/conversations/{conversationId}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -46,6 +53,10 @@ class ConversationController {
       String conversationId,
       @Valid @RequestBody ConversationPatch patch) {
     Caller caller = Caller.of(jwt);
+    if (caller.isCustomer() && (patch.stage() != null || patch.status() != null && !"CLOSED".equalsIgnoreCase(patch.status()))) {
+      throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+          "a customer may close their conversation or give their name; the sales stage and hand-overs are for staff");
+    }
     List<Object> changes = new ArrayList<>();
     if (patch.status() != null) {
       changes.add(new ChangeStatus(ConversationStatus.valueOf(patch.status().toUpperCase(Locale.ROOT))));
@@ -57,7 +68,7 @@ class ConversationController {
       changes.add(new SetCustomerName(patch.customerName().strip()));
     }
     // One at a time, in order: they land on one partition and are applied in this order.
-    return Flux.fromIterable(changes)
+    return access.checkUse(caller, conversationId).thenMany(Flux.fromIterable(changes))
         .concatMap(change -> commands.send(caller, conversationId, change))
         .collectList()
         .map(ids -> ResponseEntity.accepted().body(new Accepted(conversationId, ids)));

@@ -2,6 +2,7 @@ package dev.parley.ingress.conversation;
 
 import dev.parley.events.ConversationError;
 import dev.parley.events.Escalate;
+import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.ingress.gateway.ConversationFeeds;
 import dev.parley.schemas.Keys;
 import org.springframework.http.HttpStatus;
@@ -28,7 +29,6 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Human escalation and customer feedback. Both are changes of the conversation, so both travel as
  * commands to context-service: an escalation makes the conversation ESCALATED (the bot stops
- * answering it), feedback is kept with the conversation.
+ * answering it), feedback is kept with the conversation. A customer escalates and rates only
+ * their own conversations; staff any of their tenant's; only staff write to customers.
  */
 @RestController
 class SupportController {
@@ -88,17 +89,17 @@ class SupportController {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SupportController.class);
 
   private final ConversationCommands commands;
-  private final WebClient context;
-
+  private final ContextClient context;
+  private final ConversationAccess access;
   private final ConversationFeeds feeds;
   private final java.time.Duration agentVerdictWait;
 
-  SupportController(ConversationCommands commands, ConversationFeeds feeds, WebClient.Builder http,
-      @Value("${parley.context.url}") String contextUrl,
+  SupportController(ConversationCommands commands, ConversationFeeds feeds, ContextClient context, ConversationAccess access,
       @Value("${parley.chat.agent-verdict-wait:PT5S}") java.time.Duration agentVerdictWait) {
     this.commands = commands;
     this.feeds = feeds;
-    this.context = http.baseUrl(contextUrl).build();
+    this.context = context;
+    this.access = access;
     this.agentVerdictWait = agentVerdictWait;
   }
 
@@ -113,7 +114,8 @@ class SupportController {
     String priority = request.priority() == null ? "normal" : request.priority().toLowerCase(Locale.ROOT);
     String department = Escalations.departmentFor(category);
     String ticketId = "ESC-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
-    return openEscalations(caller, request.conversationId())
+    return access.checkUse(caller, request.conversationId())
+        .then(openEscalations(caller, request.conversationId()))
         .flatMap(open -> commands.send(caller, request.conversationId(),
                 new Escalate(ticketId, request.reason(), priority, category, department))
             .thenReturn(ResponseEntity.accepted().body(new EscalationTicket(ticketId, request.conversationId(),
@@ -124,14 +126,14 @@ class SupportController {
   Mono<ResponseEntity<FeedbackRecorded>> feedback(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody FeedbackRequest request) {
     Caller caller = Caller.of(jwt);
     boolean positive = request.positive() != null ? request.positive() : request.rating() >= 4;
-    return commands.send(caller, request.conversationId(), new RecordFeedback(request.rating(), positive,
-            request.comment(), request.categories() == null ? List.of() : request.categories()))
+    return access.checkUse(caller, request.conversationId()).then(commands.send(caller, request.conversationId(), new RecordFeedback(request.rating(), positive,
+            request.comment(), request.categories() == null ? List.of() : request.categories())))
         .map(id -> ResponseEntity.accepted().body(new FeedbackRecorded(id, request.conversationId())));
   }
 
   /**
    * A human agent writes to the customer of an escalated conversation; the message reaches the
-   * customer on the conversation's channel. Only tokens with the {@code agent} role may do this.
+   * customer on the conversation's channel. Only staff (role {@code agent} or {@code admin}) may do this.
    * WhatsApp customers who last wrote more than 24 hours ago can only be sent an approved
    * {@code template}. A message context-service refuses (not escalated, WhatsApp window closed)
    * is a 409 problem with its {@code code}; otherwise 202 with the id of the reply that carries it.
@@ -141,7 +143,7 @@ class SupportController {
   Mono<ResponseEntity<AgentMessageAccepted>> agentMessage(@AuthenticationPrincipal Jwt jwt,
       @org.springframework.web.bind.annotation.PathVariable @Pattern(regexp = ID, message = ID_RULE) String conversationId,
       @Valid @RequestBody AgentMessageRequest request) {
-    Caller caller = Caller.withRole(jwt, "agent", "write to customers");
+    Caller caller = Caller.of(jwt); // an agent or admin (SecurityConfiguration)
     boolean hasText = request.text() != null && !request.text().isBlank();
     if (!hasText && request.template() == null) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "text or template is required");
@@ -172,8 +174,8 @@ class SupportController {
   }
 
   private Mono<Integer> openEscalations(Caller caller, String conversationId) {
-    return context.get().uri("/internal/tenants/{tenant}/conversations?status=ESCALATED&limit=200", caller.tenantId())
-        .retrieve().bodyToMono(JsonNode.class)
+    return context.conversations(caller.tenantId(), new ContextClient.ConversationQuery("ESCALATED", null, null, null, null,
+            null, 0, 200))
         .map(page -> {
           int others = 0;
           for (JsonNode item : page.get("items")) {

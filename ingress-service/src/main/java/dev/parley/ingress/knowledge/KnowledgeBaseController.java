@@ -1,5 +1,6 @@
 package dev.parley.ingress.knowledge;
 
+import dev.parley.ingress.downstream.LlmClient;
 import dev.parley.ingress.security.Caller;
 import dev.parley.reference.KnowledgeDocument;
 import dev.parley.schemas.Keys;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +24,6 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -33,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * The tenant's knowledge base. {@code POST /ai/knowledge-base/documents} publishes the document on
  * the compacted knowledge topic — the topic is the source of truth, llm-service indexes it, and a
  * document sent again with the same id replaces the old one. {@code POST /ai/knowledge-base/search}
- * asks llm-service's hybrid search.
+ * asks llm-service's hybrid search. Only the tenant's admins write the knowledge base: what is in it
+ * reaches every customer's prompt. Everyone of the tenant may search it.
  */
 @RestController
 class KnowledgeBaseController {
@@ -60,12 +60,11 @@ class KnowledgeBaseController {
   }
 
   private final KafkaTemplate<String, SpecificRecord> kafka;
-  private final WebClient llm;
+  private final LlmClient llm;
 
-  KnowledgeBaseController(KafkaTemplate<String, SpecificRecord> kafka, WebClient.Builder http,
-      @Value("${parley.llm.url}") String llmUrl) {
+  KnowledgeBaseController(KafkaTemplate<String, SpecificRecord> kafka, LlmClient llm) {
     this.kafka = kafka;
-    this.llm = http.baseUrl(llmUrl).build();
+    this.llm = llm;
   }
 
   @PostMapping(path = "/ai/knowledge-base/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -90,8 +89,6 @@ class KnowledgeBaseController {
 
   @PostMapping(path = "/ai/knowledge-base/search", consumes = MediaType.APPLICATION_JSON_VALUE)
   Mono<JsonNode> search(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody SearchRequest request) {
-    return llm.post().uri("/internal/tenants/{tenant}/knowledge/search", Caller.of(jwt).tenantId())
-        .bodyValue(request).retrieve().bodyToMono(JsonNode.class)
-        .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "knowledge search is unavailable right now; retry", e));
+    return llm.searchKnowledge(Caller.of(jwt).tenantId(), request);
   }
 }

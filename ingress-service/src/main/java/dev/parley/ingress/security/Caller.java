@@ -1,26 +1,30 @@
 package dev.parley.ingress.security;
 
-import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.web.server.ResponseStatusException;
 
-/** Who is calling: the tenant and user named by the bearer token. */
-public record Caller(String tenantId, String userId) {
+/**
+ * Who is calling, all from the verified bearer token: the tenant, the user (the subject), the role,
+ * and for a customer the CRM customer they are (claim {@value #CUSTOMER_CLAIM}, else the subject).
+ * Nothing that selects data is ever taken from a request body instead.
+ */
+public record Caller(String tenantId, String userId, Role role, String customerId) {
 
   public static final String TENANT_CLAIM = "tenant";
-  public static final String ROLES_CLAIM = "roles";
+  public static final String CUSTOMER_CLAIM = "customer_id";
 
   public static Caller of(Jwt jwt) {
-    return new Caller(jwt.getClaimAsString(TENANT_CLAIM), jwt.getSubject());
+    Role role = Role.of(jwt);
+    String customer = jwt.getClaimAsString(CUSTOMER_CLAIM);
+    return new Caller(jwt.getClaimAsString(TENANT_CLAIM), jwt.getSubject(), role,
+        role == Role.CUSTOMER ? (customer != null && !customer.isBlank() ? customer : jwt.getSubject()) : null);
   }
 
-  /** The caller, if the token has the role ("agent", "admin"); otherwise 403 saying what it is for. */
-  public static Caller withRole(Jwt jwt, String role, String neededFor) {
-    List<String> roles = jwt.getClaimAsStringList(ROLES_CLAIM);
-    if (roles == null || !roles.contains(role)) {
-      throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only a token with the '" + role + "' role can " + neededFor);
-    }
-    return of(jwt);
+  /** Staff (agents and admins) see and act on every conversation of their tenant. */
+  public boolean isStaff() {
+    return role != Role.CUSTOMER;
+  }
+
+  public boolean isCustomer() {
+    return role == Role.CUSTOMER;
   }
 }

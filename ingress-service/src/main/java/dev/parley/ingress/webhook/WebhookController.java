@@ -1,5 +1,6 @@
 package dev.parley.ingress.webhook;
 
+import dev.parley.ingress.downstream.DeliveryClient;
 import dev.parley.ingress.security.Caller;
 import dev.parley.schemas.WebhookEvents;
 import jakarta.validation.Valid;
@@ -8,7 +9,6 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,8 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * A tenant's webhooks: {@code POST /ai/webhooks} registers a callback URL for replies and
  * conversation events and answers with its signing secret (shown this once), {@code GET} lists
- * them, {@code DELETE /ai/webhooks/{id}} removes one. Only tokens with the {@code admin} role.
+ * them, {@code DELETE /ai/webhooks/{id}} removes one. Only the tenant's admins (SecurityConfiguration).
  * delivery-service stores them and delivers to them.
  */
 @RestController
@@ -41,18 +39,17 @@ class WebhookController {
       @Size(max = 20, message = "at most {max} events") List<String> events) {
   }
 
-  private final WebClient delivery;
+  private final DeliveryClient delivery;
   private final boolean allowHttp;
 
-  WebhookController(WebClient.Builder http, @Value("${parley.delivery.url}") String deliveryUrl,
-      @Value("${parley.webhooks.allow-http:false}") boolean allowHttp) {
-    this.delivery = http.baseUrl(deliveryUrl).build();
+  WebhookController(DeliveryClient delivery, @Value("${parley.webhooks.allow-http:false}") boolean allowHttp) {
+    this.delivery = delivery;
     this.allowHttp = allowHttp;
   }
 
   @PostMapping(path = "/ai/webhooks", consumes = MediaType.APPLICATION_JSON_VALUE)
   Mono<ResponseEntity<JsonNode>> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration registration) {
-    Caller caller = admin(jwt);
+    Caller caller = Caller.of(jwt);
     checkUrl(registration.url());
     List<String> events = registration.events() == null || registration.events().isEmpty()
         ? List.of(WebhookEvents.REPLY, WebhookEvents.ALL_CONVERSATION_EVENTS) : registration.events();
@@ -60,36 +57,24 @@ class WebhookController {
     if (!unknown.isEmpty()) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "unknown events " + unknown + "; known: " + WebhookEvents.SUBSCRIBABLE.stream().sorted().toList());
     }
-    return delivery.post().uri("/internal/tenants/{tenant}/webhooks", caller.tenantId())
-        .bodyValue(Map.of("url", registration.url(), "events", events, "createdBy", caller.userId()))
-        .retrieve().bodyToMono(JsonNode.class)
-        .map(created -> ResponseEntity.created(URI.create("/ai/webhooks/" + created.get("id").asString())).body(created))
-        .onErrorMap(WebClientResponseException.Conflict.class,
-            e -> new ResponseStatusException(HttpStatus.CONFLICT, "this URL is already registered; delete it first to change it"))
-        .onErrorMap(e -> !(e instanceof ResponseStatusException), WebhookController::unavailable);
+    return delivery.registerWebhook(caller.tenantId(), registration.url(), events, caller.userId())
+        .map(created -> ResponseEntity.created(URI.create("/ai/webhooks/" + created.get("id").asString())).body(created));
   }
 
   @GetMapping("/ai/webhooks")
   Mono<JsonNode> list(@AuthenticationPrincipal Jwt jwt) {
-    Caller caller = admin(jwt);
-    return delivery.get().uri("/internal/tenants/{tenant}/webhooks", caller.tenantId())
-        .retrieve().bodyToMono(JsonNode.class)
-        .onErrorMap(WebhookController::unavailable);
+    return delivery.webhooks(Caller.of(jwt).tenantId());
   }
 
   @DeleteMapping("/ai/webhooks/{id}")
   Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Jwt jwt, @PathVariable String id) {
-    Caller caller = admin(jwt);
-    return delivery.delete().uri("/internal/tenants/{tenant}/webhooks/{id}", caller.tenantId(), id)
-        .retrieve().toBodilessEntity()
-        .map(done -> ResponseEntity.noContent().<Void>build())
-        .onErrorMap(WebClientResponseException.NotFound.class,
-            e -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no webhook " + id))
-        .onErrorMap(e -> !(e instanceof ResponseStatusException), WebhookController::unavailable);
-  }
-
-  private static Caller admin(Jwt jwt) {
-    return Caller.withRole(jwt, "admin", "manage the tenant's webhooks");
+    return delivery.deleteWebhook(Caller.of(jwt).tenantId(), id)
+        .map(deleted -> {
+          if (!deleted) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no webhook " + id);
+          }
+          return ResponseEntity.noContent().<Void>build();
+        });
   }
 
   /** Deliveries carry customer conversations: HTTPS only, unless a local setup allows plain HTTP. */
@@ -105,9 +90,5 @@ class WebhookController {
     if (uri.getHost() == null || !(secure || plain && allowHttp)) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, allowHttp ? "url must be an http or https URL" : "url must be an https URL");
     }
-  }
-
-  private static Throwable unavailable(Throwable e) {
-    return new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "webhooks cannot be managed right now; retry", e);
   }
 }

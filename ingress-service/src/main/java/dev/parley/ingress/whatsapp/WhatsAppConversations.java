@@ -1,12 +1,11 @@
 package dev.parley.ingress.whatsapp;
 
+import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.schemas.Keys;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -22,18 +21,16 @@ class WhatsAppConversations {
   private static final Logger log = LoggerFactory.getLogger(WhatsAppConversations.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-  private final WebClient context;
+  private final ContextClient context;
 
-  WhatsAppConversations(WebClient.Builder http, @Value("${parley.context.url}") String contextUrl) {
-    this.context = http.baseUrl(contextUrl).build();
+  WhatsAppConversations(ContextClient context) {
+    this.context = context;
   }
 
   Mono<String> resolve(String tenant, String channelId, String chatId) {
     String prefix = "wa-" + Keys.derivedId("whatsapp", tenant, channelId, chatId).substring(0, 18) + "-";
-    return context.get()
-        .uri(uri -> uri.path("/internal/tenants/{t}/conversations").queryParam("customer", chatId)
-            .queryParam("limit", 200).build(tenant))
-        .retrieve().bodyToMono(JsonNode.class).timeout(TIMEOUT)
+    return context.conversations(tenant, new ContextClient.ConversationQuery(null, chatId, null, null, null, null, 0, 200))
+        .timeout(TIMEOUT)
         .map(page -> {
           int latest = 0;
           boolean closed = false;

@@ -71,7 +71,7 @@ class TurnResponder {
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants, ProductCatalog products,
-      org.springframework.web.reactive.function.client.WebClient.Builder http,
+      org.springframework.web.reactive.function.client.WebClient.Builder http, dev.parley.schemas.auth.ServiceIdentity identity,
       @Value("${parley.context.url:http://localhost:8081}") String contextUrl,
       @Value("${parley.model.timeout:PT60S}") Duration timeout,
       @Value("${parley.retrieval.passages:4}") int passages,
@@ -91,7 +91,8 @@ class TurnResponder {
     this.prices = prices;
     this.tenants = tenants;
     this.products = products;
-    this.context = http.baseUrl(contextUrl).build();
+    // context-service's query API, for the portal tools, as llm-service.
+    this.context = http.baseUrl(contextUrl).filter(identity.authenticate()).build();
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 

@@ -1,0 +1,89 @@
+package dev.parley.ingress.downstream;
+
+import dev.parley.schemas.auth.ServiceIdentity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * context-service's internal API as ingress uses it: conversation and profile queries over its
+ * state stores, turn analysis, and who a conversation or a CRM deal belongs to. Every call carries
+ * ingress's service identity and the tenant from the caller's token.
+ */
+@Component
+public class ContextClient {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Filters of a conversation list (null means any).
+   *
+   * @param owner the user who started the conversations: a customer sees only their own
+   */
+  public record ConversationQuery(String status, String customer, String language, String temperature,
+      Instant updatedSince, String owner, int offset, int limit) {
+  }
+
+  private final WebClient http;
+
+  ContextClient(WebClient.Builder builder, ServiceIdentity identity, @Value("${parley.context.url}") String url) {
+    this.http = Downstream.client(builder, identity, url);
+  }
+
+  public Mono<JsonNode> conversations(String tenantId, ConversationQuery query) {
+    return Downstream.read(http.get()
+        .uri(uri -> uri.path("/internal/tenants/{tenant}/conversations")
+            .queryParamIfPresent("status", Optional.ofNullable(query.status()))
+            .queryParamIfPresent("customer", Optional.ofNullable(query.customer()))
+            .queryParamIfPresent("language", Optional.ofNullable(query.language()))
+            .queryParamIfPresent("temperature", Optional.ofNullable(query.temperature()))
+            .queryParamIfPresent("updatedSince", Optional.ofNullable(query.updatedSince()))
+            .queryParamIfPresent("owner", Optional.ofNullable(query.owner()))
+            .queryParam("offset", query.offset()).queryParam("limit", query.limit())
+            .build(tenantId))
+        .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "conversation queries are");
+  }
+
+  /** One conversation with its recent messages; empty when there is none. */
+  public Mono<JsonNode> conversation(String tenantId, String conversationId) {
+    return Downstream.read(Downstream.emptyWhenNotFound(http.get()
+        .uri("/internal/tenants/{tenant}/conversations/{id}", tenantId, conversationId)
+        .retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "conversation queries are");
+  }
+
+  /** The user who started a conversation; empty when there is no such conversation. */
+  public Mono<String> conversationOwner(String tenantId, String conversationId) {
+    return conversation(tenantId, conversationId).map(view -> view.path("userId").asString());
+  }
+
+  /** The CRM customer a deal belongs to; empty when the CRM has no such deal. */
+  public Mono<String> dealCustomer(String tenantId, String dealId) {
+    return Downstream.read(Downstream.emptyWhenNotFound(http.get()
+        .uri("/internal/tenants/{tenant}/deals/{id}", tenantId, dealId)
+        .retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "CRM lookups are")
+        .map(deal -> deal.path("customerId").asString());
+  }
+
+  /** A customer's profile; empty when Parley has none. */
+  public Mono<JsonNode> profile(String tenantId, String customerKey) {
+    return Downstream.read(Downstream.emptyWhenNotFound(http.get()
+        .uri("/internal/tenants/{tenant}/customers/{key}/profile", tenantId, customerKey)
+        .retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "profiles are");
+  }
+
+  public Mono<JsonNode> leads(String tenantId, String temperature, int limit) {
+    return Downstream.read(http.get()
+        .uri("/internal/tenants/{tenant}/leads?temperature={t}&limit={l}", tenantId, temperature, limit)
+        .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "leads are");
+  }
+
+  public Mono<JsonNode> analyze(String tenantId, Object request) {
+    return Downstream.read(http.post().uri("/internal/tenants/{tenant}/analyze", tenantId)
+        .bodyValue(request).retrieve().bodyToMono(JsonNode.class), TIMEOUT, "analysis is");
+  }
+}
