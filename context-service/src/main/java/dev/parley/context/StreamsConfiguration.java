@@ -43,7 +43,7 @@ class StreamsConfiguration {
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
     // Before any record is written: the schemas this service writes, with their BACKWARD rule.
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS, Topics.CONVERSATION_EVENTS, Topics.CUSTOMER_PROFILES, Topics.REPLIES));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS, Topics.COMMAND_OUTCOMES, Topics.CONVERSATION_EVENTS, Topics.CUSTOMER_PROFILES, Topics.REPLIES));
     return new AvroSerdes(registryUrl);
   }
 

@@ -128,13 +128,35 @@ final class Client {
 
   /** Reads an SSE stream until the server ends it (or the timeout). Heartbeat comments are skipped. */
   List<Event> stream(String path, Duration timeout) {
+    return stream(path, timeout, false);
+  }
+
+  /**
+   * Reads an SSE stream for a while and returns what came, for streams that do not end by
+   * themselves (a whole conversation's).
+   */
+  List<Event> streamFor(String path, Duration listen) {
+    return stream(path, listen, true);
+  }
+
+  private List<Event> stream(String path, Duration timeout, boolean stopAtTimeout) {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
-    List<Event> events = new ArrayList<>();
+    List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
     try {
       HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
       if (response.statusCode() != 200) {
         throw new IllegalStateException("stream answered " + response.statusCode());
+      }
+      if (stopAtTimeout) {
+        java.util.concurrent.CompletableFuture.delayedExecutor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .execute(() -> {
+              try {
+                response.body().close();
+              } catch (IOException ignored) {
+                // closing is all we want
+              }
+            });
       }
       try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
         String name = null;
@@ -159,6 +181,9 @@ final class Client {
       }
       return events;
     } catch (IOException e) {
+      if (stopAtTimeout) {
+        return List.copyOf(events); // closed at the deadline
+      }
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -30,8 +30,9 @@ class ConversationCommandsIT {
     String conversation = "cmd-" + UUID.randomUUID();
     assertThat(client.chat("{\"message\":\"Hi, I need a new SUV\",\"conversationId\":\"" + conversation + "\"}").status()).isEqualTo(200);
 
-    assertThat(client.patch("/ai/conversations/" + conversation, "{\"stage\":\"qualifying\",\"customerName\":\"Dana Reyes\"}").status())
-        .isEqualTo(202);
+    var applied = client.patch("/ai/conversations/" + conversation, "{\"stage\":\"qualifying\",\"customerName\":\"Dana Reyes\"}");
+    assertThat(applied.status()).as(applied.body()).isEqualTo(202);
+    assertThat(applied.json().get("applied").asBoolean()).as("context-service's verdict came at once").isTrue();
     List<ConversationState> states = TopicReader.read(Topics.CONVERSATIONS, s -> s.getConversationId().equals(conversation),
         found -> found.stream().anyMatch(s -> "Dana Reyes".equals(s.getCustomerName())), WAIT);
     ConversationState latest = states.get(states.size() - 1);
@@ -39,8 +40,12 @@ class ConversationCommandsIT {
     assertThat(latest.getCustomerName()).isEqualTo("Dana Reyes");
 
     var refused = client.patch("/ai/conversations/" + conversation, "{\"stage\":\"closing\"}");
-    assertThat(refused.status()).isEqualTo(202);
-    String commandId = refused.json().get("commandIds").get(0).asString();
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.isProblem()).isTrue();
+    assertThat(refused.json().get("code").asString()).isEqualTo("INVALID_STAGE_TRANSITION");
+    assertThat(refused.json().get("detail").asString()).isEqualTo("cannot move from qualifying to closing; allowed: needs_analysis");
+    assertThat(refused.json().get("allowed").toString()).isEqualTo("[\"needs_analysis\"]");
+    String commandId = refused.json().get("commandId").asString();
     List<ConversationError> errors = TopicReader.read(Topics.CONVERSATION_ERRORS, e -> e.getCommandId().equals(commandId),
         found -> !found.isEmpty(), WAIT);
     assertThat(errors).singleElement().satisfies(error -> {
@@ -48,6 +53,14 @@ class ConversationCommandsIT {
       assertThat(error.getMessage()).contains("qualifying").contains("closing");
       assertThat(error.getAllowed()).containsExactly("needs_analysis");
     });
+  }
+
+  @Test
+  void shouldAnswer404ForChangesToAConversationThatDoesNotExist() {
+    var response = client.patch("/ai/conversations/nowhere-" + UUID.randomUUID(), "{\"customerName\":\"Nobody\"}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(404);
+    assertThat(response.isProblem()).isTrue();
   }
 
   @Test

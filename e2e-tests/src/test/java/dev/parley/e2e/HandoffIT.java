@@ -98,6 +98,37 @@ class HandoffIT {
   }
 
   @Test
+  void shouldAnswerAtOnceWhilePersonHasConversationAndShowTheMessageInTheAgentsFeed() throws Exception {
+    var stack = Pipeline.stack();
+    var customer = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "customer-11", Duration.ofHours(1)));
+    var agent = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "agent-sam", Duration.ofHours(1)));
+    String conversation = "held-" + UUID.randomUUID();
+    customer.chat("{\"message\":\"I need help with my order\",\"conversationId\":\"" + conversation + "\"}");
+    assertThat(customer.post("/ai/escalate", "{\"conversationId\":\"" + conversation + "\",\"reason\":\"order\"}").status())
+        .isEqualTo(202);
+    var agentFeed = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        agent.streamFor("/ai/conversations/" + conversation + "/stream", Duration.ofSeconds(8)));
+    Thread.sleep(500); // the agent is following before the customer writes
+
+    long started = System.nanoTime();
+    var held = customer.chat("{\"message\":\"hello? anyone there?\",\"conversationId\":\"" + conversation + "\"}");
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(held.status()).as(held.raw()).isEqualTo(202);
+    assertThat(tookMs).as("no 30 s wait for a reply that will not come from the bot").isLessThan(10_000);
+    assertThat(held.body().get("status").asString()).isEqualTo("ESCALATED");
+    assertThat(held.body().get("detail").asString()).contains("person");
+    String messageId = held.body().get("messageId").asString();
+    var seen = agentFeed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(seen).anySatisfy(event -> {
+      assertThat(event.name()).isEqualTo("conversation");
+      assertThat(event.data().get("type").asString()).isEqualTo("message_for_agent");
+      assertThat(event.data().get("text").asString()).isEqualTo("hello? anyone there?");
+      assertThat(event.data().get("messageIds").toString()).contains(messageId);
+    });
+  }
+
+  @Test
   void shouldAnswerConflictWithReasonWhenContextServiceRefusesAgentMessage() {
     var stack = Pipeline.stack();
     var customer = new Client(stack.ingressUrl(), stack.tokens().mint(SampleData.TENANT, "customer-9", Duration.ofHours(1)));

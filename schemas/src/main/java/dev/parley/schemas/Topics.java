@@ -1,6 +1,7 @@
 package dev.parley.schemas;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.CommandOutcome;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.CustomerProfile;
 import dev.parley.events.ConversationError;
@@ -66,6 +67,9 @@ public final class Topics {
   /** Commands context-service refused, with the reason. */
   public static final Topic<ConversationError> CONVERSATION_ERRORS = new Topic<>(
       "parley.conversation-errors", ConversationError.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /** The verdict on every conversation command: applied, or refused with the reason. */
+  public static final Topic<CommandOutcome> COMMAND_OUTCOMES = new Topic<>(
+      "parley.command-outcomes", CommandOutcome.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
   /** What happened to conversations (started, escalated, handed back, closed, stage moved, feedback). */
   public static final Topic<ConversationEvent> CONVERSATION_EVENTS = new Topic<>(
       "parley.conversation-events", ConversationEvent.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
@@ -85,7 +89,7 @@ public final class Topics {
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,
-      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, CONVERSATION_EVENTS, DEAD_LETTERS,
+      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, COMMAND_OUTCOMES, CONVERSATION_EVENTS, DEAD_LETTERS,
       CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** The catalog's topic of that name. */

@@ -62,6 +62,14 @@ final class ConversationEvents {
     return events;
   }
 
+  /** The customer wrote while a person has the conversation: the person should answer. */
+  static ConversationEvent messageForAgent(ConversationState state, dev.parley.events.UserTurn turn, Instant now) {
+    return event(state, ConversationEventType.MESSAGE_FOR_AGENT, null, state.getStatus().name(), turn.getEventId(), null, now)
+        .setMessageIds(turn.getMessageIds())
+        .setText(turn.getText())
+        .build();
+  }
+
   private static ConversationEvent.Builder event(ConversationState state, ConversationEventType type, String from, String to,
       String causeId, String requestedBy, Instant now) {
     return ConversationEvent.newBuilder()

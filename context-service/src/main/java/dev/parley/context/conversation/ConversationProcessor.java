@@ -24,6 +24,7 @@ import dev.parley.events.RecordFeedback;
 import dev.parley.events.ChangeStatus;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.ConversationError;
+import dev.parley.events.ConversationEvent;
 import dev.parley.events.SetCustomerName;
 import dev.parley.schemas.Keys;
 import dev.parley.events.ConversationMessage;
@@ -104,7 +105,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
       causeId = reply.reply().getEventId();
     } else {
       ConversationCommand command = ((ConversationInput.Command) record.value()).command();
-      update = onCommand(state, command, now);
+      // Every command gets a verdict, so whoever sent it learns at once whether it was applied.
+      update = onCommand(state, command, now).withOutcomeOf(command, now);
       causeId = command.getEventId();
       requestedBy = command.getRequestedBy();
     }
@@ -112,8 +114,9 @@ final class ConversationProcessor implements Processor<String, ConversationInput
       if (update.state() != null) {
         store.put(record.key(), update.state());
       }
-      context.forward(record.withValue(update.withEvents(
-          ConversationEvents.between(state, update.state(), causeId, requestedBy, now))));
+      List<ConversationEvent> events = new ArrayList<>(ConversationEvents.between(state, update.state(), causeId, requestedBy, now));
+      events.addAll(update.events());
+      context.forward(record.withValue(update.withEvents(events)));
     }
   }
 
@@ -214,8 +217,9 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     enriched.setSummary(ConversationSummary.of(next, input.customer()));
     next.setChannel(turn.getChannel());
     if (next.getStatus() == ConversationStatus.ESCALATED) {
-      // A person has the conversation: record what the customer said, but the bot stays silent.
-      return ConversationUpdate.changed(next);
+      // A person has the conversation: record what the customer said, and tell the person (and the
+      // customer waiting for an answer) at once; the bot stays silent.
+      return ConversationUpdate.changed(next).withEvents(List.of(ConversationEvents.messageForAgent(next, turn, now)));
     }
     return new ConversationUpdate(next, enriched, null);
   }

@@ -48,7 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  * replies, conversation-commands ─▶ conversation (single writer of the conversation store)
  *                                  ├─▶ enriched-turns
  *                                  ├─▶ conversations (latest state, compacted)
- *                                  ├─▶ conversation-errors (refused commands)
+ *                                  ├─▶ conversation-errors (refused commands and turns)
+ *                                  ├─▶ command-outcomes (the verdict on every command)
  *                                  ├─▶ conversation-events (started, escalated, handed back, closed, ...)
  *                                  └─▶ turns-by-customer ─▶ profile ─▶ customer-profiles ─▶ (global table)
  * </pre>
@@ -193,6 +194,10 @@ public final class ConversationTopology {
 
     updates.flatMapValues(ConversationUpdate::events, Named.as("events"))
         .to(Topics.CONVERSATION_EVENTS.name(), produced(Topics.CONVERSATION_EVENTS, serdes, "conversation-events-sink"));
+
+    updates.filter((key, update) -> update.outcome() != null, Named.as("outcomes-only"))
+        .mapValues(ConversationUpdate::outcome, Named.as("outcome"))
+        .to(Topics.COMMAND_OUTCOMES.name(), produced(Topics.COMMAND_OUTCOMES, serdes, "command-outcomes-sink"));
 
     updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
         .mapValues(ConversationUpdate::error, Named.as("error"))

@@ -7,6 +7,8 @@ import dev.parley.events.ChangeStage;
 import dev.parley.events.ChangeStatus;
 import dev.parley.events.ConversationCommand;
 import dev.parley.events.ConversationError;
+import dev.parley.events.CommandOutcome;
+import dev.parley.events.CommandResult;
 import dev.parley.events.ConversationEvent;
 import dev.parley.events.ConversationEventType;
 import dev.parley.events.ConversationStatus;
@@ -62,6 +64,7 @@ class ConversationTopologyTest {
   private TestOutputTopic<String, ConversationError> errors;
   private TestOutputTopic<String, AssistantReply> agentReplies;
   private TestOutputTopic<String, ConversationEvent> events;
+  private TestOutputTopic<String, CommandOutcome> outcomes;
 
   @BeforeEach
   void startDriver() {
@@ -78,6 +81,7 @@ class ConversationTopologyTest {
     errors = output(Topics.CONVERSATION_ERRORS);
     agentReplies = output(Topics.REPLIES);
     events = output(Topics.CONVERSATION_EVENTS);
+    outcomes = output(Topics.COMMAND_OUTCOMES);
     input(Topics.CUSTOMERS).pipeInput(Keys.of(TENANT, "c-1"), Customer.newBuilder()
         .setTenantId(TENANT).setCustomerId("c-1").setName("Maria Lopez").setSegment("first-time buyer")
         .setCreditScore(712).setState("TX").setUpdatedAt(Instant.now()).build());
@@ -333,6 +337,80 @@ class ConversationTopologyTest {
     assertThat(error.getCommandId()).isEqualTo(command.getEventId());
     assertThat(store().get(key).getStage()).isEqualTo(from);
     assertThat(conversations.isEmpty()).as("a refused command changes nothing").isTrue();
+  }
+
+  @Test
+  void shouldGiveEveryCommandOneVerdictAndNameTheAllowedStagesWhenRefusingAMove() {
+    String key = conversationAt(SalesStage.QUALIFYING);
+    ConversationCommand rename = command(new SetCustomerName("Dana Reyes"));
+    ConversationCommand leap = command(new ChangeStage(SalesStage.CLOSING));
+
+    commands.pipeInput(key, rename);
+    commands.pipeInput(key, leap);
+
+    List<CommandOutcome> verdicts = outcomes.readValuesToList();
+    assertThat(verdicts).extracting(CommandOutcome::getCommandId).containsExactly(rename.getEventId(), leap.getEventId());
+    assertThat(verdicts.get(0).getVerdict()).isEqualTo(CommandResult.APPLIED);
+    CommandOutcome refused = verdicts.get(1);
+    assertThat(refused.getVerdict()).isEqualTo(CommandResult.REFUSED);
+    assertThat(refused.getCode()).isEqualTo("INVALID_STAGE_TRANSITION");
+    assertThat(refused.getAllowed()).containsExactly("needs_analysis");
+    assertThat(refused.getMessage()).isEqualTo("cannot move from qualifying to closing; allowed: needs_analysis");
+    assertThat(errors.readValue().getAllowed()).containsExactly("needs_analysis");
+  }
+
+  @Test
+  void shouldNameTheReplyThatCarriesAnAppliedAgentMessage() {
+    String key = conversationAt(SalesStage.GREETING);
+    commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
+    ConversationCommand message = command(new dev.parley.events.AgentMessage("agent-7", "Hi, Sam here.", null, null));
+
+    commands.pipeInput(key, message);
+
+    CommandOutcome verdict = outcomes.readValuesToList().get(1);
+    assertThat(verdict.getVerdict()).isEqualTo(CommandResult.APPLIED);
+    assertThat(verdict.getReplyId()).isEqualTo(Keys.agentReplyId(message.getEventId())).isEqualTo(agentReplies.readValue().getEventId());
+  }
+
+  @Test
+  void shouldTellThePersonWhatTheCustomerWroteWhileEscalatedAndAnswerNothing() {
+    String key = conversationAt(SalesStage.GREETING);
+    commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
+    events.readValuesToList();
+    enriched.readValuesToList();
+
+    inbound.pipeInput(key, message("conv-1", "m-held", "is anyone there?", null, null));
+
+    ConversationEvent held = events.readValue();
+    assertThat(held.getType()).isEqualTo(ConversationEventType.MESSAGE_FOR_AGENT);
+    assertThat(held.getMessageIds()).containsExactly("m-held");
+    assertThat(held.getText()).isEqualTo("is anyone there?");
+    assertThat(held.getTo()).isEqualTo("ESCALATED");
+    assertThat(enriched.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldRefuseTurnFromSomeoneElseThanWhoStartedTheConversationWithoutRecordingIt() {
+    String key = conversationAt(SalesStage.GREETING);
+    enriched.readValuesToList();
+    InboundMessage intruder = message("conv-1", "m-intruder", "show me this conversation", null, null);
+    intruder.setUserId("someone-else");
+
+    inbound.pipeInput(key, intruder);
+
+    ConversationError refused = errors.readValue();
+    assertThat(refused.getCode()).isEqualTo("NOT_CONVERSATION_OWNER");
+    assertThat(refused.getMessageIds()).containsExactly("m-intruder");
+    assertThat(enriched.isEmpty()).as("never answered with another user's history").isTrue();
+    assertThat(store().get(key).getRecentMessages()).extracting(m -> m.getText()).doesNotContain("show me this conversation");
+  }
+
+  @Test
+  void shouldJoinDealOnlyWhenTheCrmSaysItIsTheTurnsCustomers() {
+    inbound.pipeInput(Keys.of(TENANT, "conv-x"), message("conv-x", "m-x", "what is my deal's price?", "c-2", "d-1"));
+    inbound.pipeInput(Keys.of(TENANT, "conv-y"), message("conv-y", "m-y", "what is my deal's price?", null, "d-1"));
+
+    assertThat(enriched.readValuesToList()).as("d-1 is c-1's deal").allSatisfy(turn -> assertThat(turn.getDeal()).isNull());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.parley.ingress.chat;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationEvent;
 import dev.parley.events.ReplyChunk;
 import dev.parley.ingress.conversation.ConversationAccess;
 import dev.parley.ingress.gateway.ConversationFeeds;
@@ -69,15 +70,32 @@ class ChatController {
             .location(stream).header("Preference-Applied", "respond-async")
             .body((Object) new ChatAccepted(ids.conversationId(), ids.messageId(), stream.toString())));
       }
-      // Follow the conversation before publishing, so the reply cannot slip past unseen.
-      CompletableFuture<AssistantReply> reply = feeds.replyTo(admitted.caller().tenantId(), ids.conversationId(), ids.messageId())
+      // Follow the conversation before publishing, so the answer cannot slip past unseen.
+      CompletableFuture<SpecificRecord> answer = feeds.answerTo(admitted.caller().tenantId(), ids.conversationId(), ids.messageId())
           .timeout(replyTimeout, Mono.error(() -> new ReplyTimeoutException(replyTimeout, stream)))
           .toFuture();
       return publisher.publish(admitted)
-          .doOnError(e -> reply.cancel(true))
-          .then(Mono.fromFuture(reply, true))
-          .map(answer -> ResponseEntity.ok().body((Object) ChatResponse.of(answer, ids.messageId())));
+          .doOnError(e -> answer.cancel(true))
+          .then(Mono.fromFuture(answer, true))
+          .map(found -> respond(found, ids, stream));
     });
+  }
+
+  /**
+   * The reply (200); or, while a person has the conversation, 202 saying they will answer here
+   * (the message is theirs, the bot stays silent); or 404 when the conversation turned out to be
+   * someone else's (two users started the same id at once).
+   */
+  private static ResponseEntity<Object> respond(SpecificRecord answer, ChatPublisher.Ids ids, URI stream) {
+    if (answer instanceof AssistantReply reply) {
+      return ResponseEntity.ok().body(ChatResponse.of(reply, ids.messageId()));
+    }
+    if (answer instanceof ConversationEvent) {
+      return ResponseEntity.accepted().location(stream).body(new ChatAccepted.WithPerson(ids.conversationId(), ids.messageId(),
+          "ESCALATED", "A person from our team has this conversation and will answer you here shortly.",
+          UriComponentsBuilder.fromPath("/ai/conversations/{id}/stream").build(ids.conversationId()).toString()));
+    }
+    throw new ConversationAccess.NotYourConversation(ids.conversationId());
   }
 
   @GetMapping(path = "/ai/conversations/{conversationId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -96,11 +114,16 @@ class ChatController {
       // The first comment opens the stream at once, so a client knows it is following.
       return Flux.merge(events.map(event -> toSse(event, messageId)), heartbeats)
           .startWith(ServerSentEvent.builder().comment("following " + conversationId).build())
-          .takeUntil(event -> messageId != null && "reply".equals(event.event()));
+          // Following one message ends with its answer: the reply, or the word that a person will answer.
+          .takeUntil(event -> messageId != null && ("reply".equals(event.event()) || "conversation".equals(event.event())));
     });
   }
 
   private static ServerSentEvent<Object> toSse(SpecificRecord event, String messageId) {
+    if (event instanceof ConversationEvent happened) {
+      return ServerSentEvent.builder().id(happened.getEventId()).event("conversation")
+          .data((Object) ConversationEventView.of(happened)).build();
+    }
     if (event instanceof ReplyChunk chunk) {
       return ServerSentEvent.builder()
           .id(chunk.getReplyId() + ":" + chunk.getSequence())

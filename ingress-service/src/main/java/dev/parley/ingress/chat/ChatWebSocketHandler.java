@@ -1,6 +1,7 @@
 package dev.parley.ingress.chat;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationEvent;
 import dev.parley.events.ReplyChunk;
 import dev.parley.ingress.conversation.ConversationAccess;
 import dev.parley.ingress.gateway.ConversationFeeds;
@@ -152,11 +153,21 @@ class ChatWebSocketHandler implements WebSocketHandler {
   }
 
   private static String id(SpecificRecord event) {
+    if (event instanceof ConversationEvent happened) {
+      return happened.getEventId();
+    }
     return event instanceof ReplyChunk chunk ? chunk.getEventId() : ((AssistantReply) event).getEventId();
   }
 
   private static Map<String, Object> toMessage(SpecificRecord event) {
     Map<String, Object> message = new LinkedHashMap<>();
+    if (event instanceof ConversationEvent happened) {
+      // Escalated, handed back, closed; and while a person has the conversation, that they got the message.
+      message.put("type", "conversation_event");
+      message.put("eventId", happened.getEventId());
+      message.put("event", ConversationEventView.of(happened));
+      return message;
+    }
     if (event instanceof ReplyChunk chunk) {
       message.put("type", "reply_chunk");
       message.put("eventId", chunk.getEventId());

@@ -105,7 +105,7 @@ public class ConversationAccess {
 
   /** 404: no conversation of that id that the caller may see. */
   public static final class NotYourConversation extends ResponseStatusException {
-    NotYourConversation(String conversationId) {
+    public NotYourConversation(String conversationId) {
       super(HttpStatus.NOT_FOUND, "no conversation " + conversationId);
     }
   }

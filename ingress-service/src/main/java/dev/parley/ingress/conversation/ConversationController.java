@@ -27,8 +27,9 @@ import reactor.core.publisher.Mono;
 /**
  * {@code PATCH /ai/conversations/{id}}: changes to status, sales stage or customer name travel as
  * command events to context-service, the single writer of conversation state, which applies them
- * or refuses them with an error event (for example a sales-stage move the state machine does not
- * allow). The answer is 202 with the command ids: the change is requested, not yet applied.
+ * or refuses them. The answer is 202 with the command ids and whether they were applied, or the
+ * refusal: 409 with its {@code code} and, for a sales-stage move the state machine does not allow,
+ * the {@code allowed} stages; 404 for no such conversation.
  *
  * <p>Staff change any conversation of their tenant; a customer may only close their own
  * conversation or give their name.
@@ -36,7 +37,8 @@ import reactor.core.publisher.Mono;
 @RestController
 class ConversationController {
 
-  record Accepted(String conversationId, List<String> commandIds) {
+  /** The changes requested: applied when context-service's verdict came in time, otherwise still to be applied. */
+  record Accepted(String conversationId, List<String> commandIds, boolean applied) {
   }
 
   private final ConversationCommands commands;
@@ -67,10 +69,12 @@ class ConversationController {
     if (patch.customerName() != null) {
       changes.add(new SetCustomerName(patch.customerName().strip()));
     }
-    // One at a time, in order: they land on one partition and are applied in this order.
+    // One at a time, in order; the first refused change stops the rest (409 or 404 problem).
     return access.checkUse(caller, conversationId).thenMany(Flux.fromIterable(changes))
         .concatMap(change -> commands.send(caller, conversationId, change))
         .collectList()
-        .map(ids -> ResponseEntity.accepted().body(new Accepted(conversationId, ids)));
+        .map(sent -> ResponseEntity.accepted().body(new Accepted(conversationId,
+            sent.stream().map(ConversationCommands.Sent::commandId).toList(),
+            sent.stream().allMatch(ConversationCommands.Sent::applied))));
   }
 }

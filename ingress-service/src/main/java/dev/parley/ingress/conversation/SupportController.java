@@ -1,13 +1,9 @@
 package dev.parley.ingress.conversation;
 
-import dev.parley.events.ConversationError;
 import dev.parley.events.Escalate;
 import dev.parley.ingress.downstream.ContextClient;
-import dev.parley.ingress.gateway.ConversationFeeds;
 import dev.parley.schemas.Keys;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import dev.parley.events.RecordFeedback;
 import dev.parley.ingress.security.Caller;
 import dev.parley.schemas.Escalations;
@@ -21,7 +17,6 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -91,16 +86,11 @@ class SupportController {
   private final ConversationCommands commands;
   private final ContextClient context;
   private final ConversationAccess access;
-  private final ConversationFeeds feeds;
-  private final java.time.Duration agentVerdictWait;
 
-  SupportController(ConversationCommands commands, ConversationFeeds feeds, ContextClient context, ConversationAccess access,
-      @Value("${parley.chat.agent-verdict-wait:PT5S}") java.time.Duration agentVerdictWait) {
+  SupportController(ConversationCommands commands, ContextClient context, ConversationAccess access) {
     this.commands = commands;
-    this.feeds = feeds;
     this.context = context;
     this.access = access;
-    this.agentVerdictWait = agentVerdictWait;
   }
 
   /**
@@ -126,9 +116,11 @@ class SupportController {
   Mono<ResponseEntity<FeedbackRecorded>> feedback(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody FeedbackRequest request) {
     Caller caller = Caller.of(jwt);
     boolean positive = request.positive() != null ? request.positive() : request.rating() >= 4;
-    return access.checkUse(caller, request.conversationId()).then(commands.send(caller, request.conversationId(), new RecordFeedback(request.rating(), positive,
-            request.comment(), request.categories() == null ? List.of() : request.categories())))
-        .map(id -> ResponseEntity.accepted().body(new FeedbackRecorded(id, request.conversationId())));
+    RecordFeedback feedback = new RecordFeedback(request.rating(), positive, request.comment(),
+        request.categories() == null ? List.of() : request.categories());
+    return access.checkUse(caller, request.conversationId())
+        .then(commands.send(caller, request.conversationId(), feedback))
+        .map(sent -> ResponseEntity.accepted().body(new FeedbackRecorded(sent.commandId(), request.conversationId())));
   }
 
   /**
@@ -153,24 +145,8 @@ class SupportController {
     // A template's text is how it reads in the conversation's history.
     String text = hasText ? request.text() : "[template " + template.getId() + "] " + String.join(", ", template.getValues());
     return commands.send(caller, conversationId, new dev.parley.events.AgentMessage(caller.userId(), text, template, request.mediaUrl()))
-        .flatMap(commandId -> {
-          String replyId = Keys.agentReplyId(commandId);
-          AgentMessageAccepted accepted = new AgentMessageAccepted(commandId, conversationId, replyId);
-          // Wait briefly for context-service's verdict, so a refused message is an error here and
-          // not only an event; if the verdict is late, 202 says only that the command was accepted.
-          return feeds.outcomeOf(caller.tenantId(), conversationId, commandId, replyId)
-              .timeout(agentVerdictWait, Mono.empty())
-              .map(outcome -> {
-                if (outcome instanceof ConversationError refused) {
-                  ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, refused.getMessage());
-                  problem.setProperty("code", refused.getCode());
-                  problem.setProperty("commandId", commandId);
-                  throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
-                }
-                return ResponseEntity.accepted().body(accepted);
-              })
-              .defaultIfEmpty(ResponseEntity.accepted().body(accepted));
-        });
+        .map(sent -> ResponseEntity.accepted().body(new AgentMessageAccepted(sent.commandId(), conversationId,
+            Keys.agentReplyId(sent.commandId()))));
   }
 
   private Mono<Integer> openEscalations(Caller caller, String conversationId) {

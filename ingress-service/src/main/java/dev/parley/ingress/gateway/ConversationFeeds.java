@@ -1,7 +1,10 @@
 package dev.parley.ingress.gateway;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.CommandOutcome;
 import dev.parley.events.ConversationError;
+import dev.parley.events.ConversationEvent;
+import dev.parley.events.ConversationEventType;
 import dev.parley.events.ReplyChunk;
 import dev.parley.schemas.Keys;
 import java.time.Duration;
@@ -102,24 +105,36 @@ public class ConversationFeeds {
     feed(tenantId, conversationId).sink.emitNext(event, Sinks.EmitFailureHandler.FAIL_FAST);
   }
 
-  /** Hands a refused command to whoever waits for its outcome (never to chat clients). */
+  /** Hands a refused turn to whoever waits for its answer (never to followers of the conversation). */
   void onRefusal(ConversationError error) {
     emit(error.getTenantId(), error.getConversationId(), error);
   }
 
-  /** Chunks and replies of a conversation from now on, plus the recent ones still held. */
-  public Flux<SpecificRecord> follow(String tenantId, String conversationId) {
-    return everything(tenantId, conversationId).filter(event -> !(event instanceof ConversationError));
+  /** Hands a command's verdict to whoever sent it (never to followers of the conversation). */
+  void onOutcome(CommandOutcome outcome) {
+    emit(outcome.getTenantId(), outcome.getConversationId(), outcome);
+  }
+
+  /** Hands what happened to a conversation (escalated, a message for the agent, ...) to its followers. */
+  void onConversationEvent(ConversationEvent event) {
+    emit(event.getTenantId(), event.getConversationId(), event);
   }
 
   /**
-   * What became of a command that makes a reply (an agent's message): the reply it produced, or
-   * the error context-service refused it with; subscribe before publishing the command.
+   * A conversation's chunks, replies and events (escalated, handed back, a message for the agent,
+   * ...) from now on, plus the recent ones still held. Verdicts and refusals go only to whoever
+   * waits for them.
    */
-  public Mono<SpecificRecord> outcomeOf(String tenantId, String conversationId, String commandId, String replyId) {
+  public Flux<SpecificRecord> follow(String tenantId, String conversationId) {
     return everything(tenantId, conversationId)
-        .filter(event -> event instanceof ConversationError error && error.getCommandId().equals(commandId)
-            || event instanceof AssistantReply reply && reply.getEventId().equals(replyId))
+        .filter(event -> !(event instanceof ConversationError) && !(event instanceof CommandOutcome));
+  }
+
+  /** context-service's verdict on a command; subscribe before publishing the command. */
+  public Mono<CommandOutcome> outcomeOf(String tenantId, String conversationId, String commandId) {
+    return everything(tenantId, conversationId)
+        .ofType(CommandOutcome.class)
+        .filter(outcome -> outcome.getCommandId().equals(commandId))
         .next();
   }
 
@@ -127,18 +142,27 @@ public class ConversationFeeds {
     return Flux.defer(() -> feed(tenantId, conversationId).sink.asFlux());
   }
 
-  /** The reply to one message of a conversation; subscribe before publishing the message. */
-  public Mono<AssistantReply> replyTo(String tenantId, String conversationId, String messageId) {
-    return follow(tenantId, conversationId)
-        .ofType(AssistantReply.class)
-        .filter(reply -> reply.getMessageIds().contains(messageId))
+  /**
+   * What answers one message of a conversation: the reply; or, while a person has the
+   * conversation, the event saying the message is theirs to answer; or the error refusing it.
+   * Subscribe before publishing the message.
+   */
+  public Mono<SpecificRecord> answerTo(String tenantId, String conversationId, String messageId) {
+    return everything(tenantId, conversationId)
+        .filter(event -> event instanceof AssistantReply reply && reply.getMessageIds().contains(messageId)
+            || event instanceof ConversationEvent held && held.getType() == ConversationEventType.MESSAGE_FOR_AGENT
+                && held.getMessageIds().contains(messageId)
+            || event instanceof ConversationError refused && refused.getMessageIds().contains(messageId))
         .next();
   }
 
-  /** True when the event belongs to the turn that answers this message. */
+  /** True when the event answers this message: its reply and chunks, or the word that a person will answer it. */
   public static boolean answers(SpecificRecord event, String messageId) {
     if (event instanceof ReplyChunk chunk) {
       return chunk.getMessageIds().contains(messageId);
+    }
+    if (event instanceof ConversationEvent held) {
+      return held.getType() == ConversationEventType.MESSAGE_FOR_AGENT && held.getMessageIds().contains(messageId);
     }
     return event instanceof AssistantReply reply && reply.getMessageIds().contains(messageId);
   }

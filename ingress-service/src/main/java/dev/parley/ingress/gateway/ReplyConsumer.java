@@ -1,7 +1,9 @@
 package dev.parley.ingress.gateway;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.CommandOutcome;
 import dev.parley.events.ConversationError;
+import dev.parley.events.ConversationEvent;
 import dev.parley.events.ReplyChunk;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.TopicFollower;
@@ -16,8 +18,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads reply chunks, replies and refused commands from every partition, from the moment the
- * instance starts, into {@link ConversationFeeds}.
+ * Reads reply chunks, replies, conversation events, command verdicts and refusals from every
+ * partition, from the moment the instance starts, into {@link ConversationFeeds}.
  *
  * <p>No consumer group: every gateway instance must see every reply, because the client waiting
  * for it may be connected to any instance; assigning partitions directly also avoids a group
@@ -42,7 +44,8 @@ class ReplyConsumer implements SmartLifecycle {
   @Override
   public void start() {
     follower = TopicFollower.start("reply-consumer", properties.buildConsumerProperties(), serdes,
-        List.of(Topics.REPLY_CHUNKS.name(), Topics.REPLIES.name(), Topics.CONVERSATION_ERRORS.name()), TopicFollower.StartAt.END,
+        List.of(Topics.REPLY_CHUNKS.name(), Topics.REPLIES.name(), Topics.CONVERSATION_ERRORS.name(),
+            Topics.COMMAND_OUTCOMES.name(), Topics.CONVERSATION_EVENTS.name()), TopicFollower.StartAt.END,
         this::dispatch, feeds::releaseOverdue);
   }
 
@@ -53,6 +56,10 @@ class ReplyConsumer implements SmartLifecycle {
       feeds.onReply(reply);
     } else if (record.value() instanceof ConversationError refusal) {
       feeds.onRefusal(refusal);
+    } else if (record.value() instanceof CommandOutcome outcome) {
+      feeds.onOutcome(outcome);
+    } else if (record.value() instanceof ConversationEvent event) {
+      feeds.onConversationEvent(event);
     } else if (record.value() != null) {
       log.warn("ignoring a {} at {}-{} offset {}", record.value().getClass().getSimpleName(),
           record.topic(), record.partition(), record.offset());

@@ -57,6 +57,10 @@ final class WebhookPayloads {
         details.put("categories", feedback.getCategories());
         payload.put("feedback", details);
       }
+      if (event.getText() != null) { // a message for the person who has the conversation (a helpdesk shows it)
+        payload.put("messageIds", event.getMessageIds());
+        payload.put("text", event.getText());
+      }
       payload.put("createdAt", event.getCreatedAt().toString());
     }
     return payload;
