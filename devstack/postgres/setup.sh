@@ -43,15 +43,34 @@ if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
   pg_ctlcluster --skip-systemctl-redirect "$version" main start
 fi
 
-# The tests connect over TCP as role parley (a local test credential, not a secret) to a database
-# of their own that it owns, with the extension in it (creating an extension needs a superuser).
+# Least privilege, as in production: each service logs in as its own role that owns its own schema
+# and nothing else (llm-service: llm, delivery-service: delivery, ingress-service: ingress), with
+# that schema first on its search path. Role parley owns the databases and administers them (the
+# tests use it to take a service's database away). All passwords here are local test credentials,
+# not secrets; production sets its own (docker-compose.yml).
 psql_admin() { su postgres -c "psql -qtA -v ON_ERROR_STOP=1 $*"; }
-psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname = 'parley'\"" | grep -q 1 \
-  || psql_admin "-c \"CREATE ROLE parley LOGIN PASSWORD 'parley'\""
+ensure_role() {
+  psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname = '$1'\"" | grep -q 1 \
+    || psql_admin "-c \"CREATE ROLE $1 LOGIN PASSWORD '$1'\""
+}
+ensure_role parley
+psql_admin "-c \"ALTER ROLE parley CREATEROLE\"" >/dev/null
+psql_admin "-c \"GRANT pg_signal_backend TO parley\"" >/dev/null
+services="llm delivery ingress"
+for service in $services; do ensure_role "parley_$service"; done
 for database in parley parley_test; do # the local run's and the tests'
   psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname = '$database'\"" | grep -q 1 \
     || su postgres -c "createdb -O parley $database"
   psql_admin "-c \"ALTER DATABASE $database OWNER TO parley\""
   psql_admin "-d $database -c \"SET client_min_messages TO warning; CREATE EXTENSION IF NOT EXISTS vector\""
+  psql_admin "-d $database -c \"REVOKE ALL ON DATABASE $database FROM PUBLIC\"" >/dev/null
+  psql_admin "-d $database -c \"REVOKE CREATE ON SCHEMA public FROM PUBLIC\"" >/dev/null
+  for service in $services; do
+    role="parley_$service"
+    psql_admin "-d $database -c \"GRANT CONNECT ON DATABASE $database TO $role\"" >/dev/null
+    psql_admin "-d $database -c \"CREATE SCHEMA IF NOT EXISTS $service AUTHORIZATION $role\"" >/dev/null
+    psql_admin "-d $database -c \"REVOKE ALL ON SCHEMA $service FROM PUBLIC\"" >/dev/null
+    psql_admin "-d $database -c \"ALTER ROLE $role IN DATABASE $database SET search_path = $service, public\"" >/dev/null
+  done
 done
-log "PostgreSQL $version with pgvector is ready (databases parley and parley_test, role parley)"
+log "PostgreSQL $version with pgvector is ready (databases parley and parley_test; roles parley, parley_llm, parley_delivery, parley_ingress)"

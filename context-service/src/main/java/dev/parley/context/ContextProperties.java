@@ -14,13 +14,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keptMessages    messages kept in conversation state
  * @param historyMessages messages given to the model with a turn
  * @param debounce        how bursts are combined into turns
+ * @param replyDeadline   how long a turn waits for its answer before the customer gets the fallback
  */
 @ConfigurationProperties("parley.context")
 record ContextProperties(
     @DefaultValue("PT24H") Duration dedupWindow,
     @DefaultValue("20") int keptMessages,
     @DefaultValue("10") int historyMessages,
-    @DefaultValue Debounce debounce) {
+    @DefaultValue Debounce debounce,
+    @DefaultValue("PT30S") Duration replyDeadline) {
 
   /**
    * @param defaults gap per channel (default: WHATSAPP 3 s); channels not named have none

@@ -43,7 +43,8 @@ class StreamsConfiguration {
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
     // Before any record is written: the schemas this service writes, with their BACKWARD rule.
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS, Topics.COMMAND_OUTCOMES, Topics.CONVERSATION_EVENTS, Topics.CUSTOMER_PROFILES, Topics.REPLIES));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS, Topics.COMMAND_OUTCOMES, Topics.CONVERSATION_EVENTS, Topics.CUSTOMER_PROFILES, Topics.REPLIES,
+        Topics.REPLY_FAILURES, Topics.DEAD_LETTERS));
     return new AvroSerdes(registryUrl);
   }
 
@@ -52,7 +53,7 @@ class StreamsConfiguration {
     return new ConversationTopology.Settings(properties.dedupWindow(),
         new DebounceGaps(properties.debounce().defaults(), properties.debounce().tenants(), properties.debounce().maxWait()),
         properties.debounce().tick(), properties.keptMessages(), properties.historyMessages(),
-        ConversationDirector.standardRules());
+        ConversationDirector.standardRules(), properties.replyDeadline());
   }
 
   /**

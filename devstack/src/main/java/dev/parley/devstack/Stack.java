@@ -33,6 +33,10 @@ public final class Stack implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
+  /** The PostgreSQL role each service that keeps data logs in as. */
+  public static final Map<String, String> DATABASE_ROLES = Map.of(
+      "llm-service", "parley_llm", "delivery-service", "parley_delivery");
+
   /**
    * How to start the stack.
    *
@@ -113,10 +117,12 @@ public final class Stack implements AutoCloseable {
           "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service"),
           "PARLEY_DELIVERY_URL", "http://127.0.0.1:" + ports.get("delivery-service"),
           "PARLEY_WEBHOOKS_ALLOW_HTTP", "true")); // local receivers are plain http
-      if (service.equals("llm-service") || service.equals("delivery-service")) {
-        // The local role that devstack/postgres/setup.sh creates; a test credential, not a secret.
+      if (DATABASE_ROLES.containsKey(service)) {
+        // Each service its own role, owning only its own schema (devstack/postgres/setup.sh makes
+        // them; local test credentials, not secrets).
+        String role = DATABASE_ROLES.get(service);
         env.putAll(Map.of("PARLEY_DB_URL", "r2dbc:postgresql://127.0.0.1:5432/" + options.database(),
-            "PARLEY_DB_USERNAME", "parley", "PARLEY_DB_PASSWORD", "parley"));
+            "PARLEY_DB_USERNAME", role, "PARLEY_DB_PASSWORD", role));
       }
       env.putAll(options.extraEnv().getOrDefault(service, Map.of()));
       Launch launch = new Launch(runnableJar(options.repoRoot(), service), Map.copyOf(env), logs, port);
@@ -151,6 +157,21 @@ public final class Stack implements AutoCloseable {
     if (wipeState) {
       deleteRecursively(Path.of(launch.env().get("PARLEY_STATE_DIR")));
     }
+    awaitHealthy(launch(service, launch), launch);
+  }
+
+  /** Stops a service, as a crash or an outage would; {@link #startService} brings it back. */
+  public void stopService(String service) {
+    JavaProcess old = running.remove(service);
+    if (old != null) {
+      old.close();
+      processes.remove(old);
+    }
+  }
+
+  /** Starts a service stopped with {@link #stopService}, on the same port, and waits until it is healthy. */
+  public void startService(String service) {
+    Launch launch = launches.get(service);
     awaitHealthy(launch(service, launch), launch);
   }
 

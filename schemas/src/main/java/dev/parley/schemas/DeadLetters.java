@@ -8,9 +8,37 @@ import java.time.Instant;
 /** Builds the dead letter every service writes when it gives up on a record. */
 public final class DeadLetters {
 
+  /** The header a re-driven record carries: the id of the dead letter it was re-driven from. */
+  public static final String REDRIVE_HEADER = "parley-redrive-of";
+
   private static final int MAX_REASON = 2_000;
 
+  /** The dead letter a record was re-driven from, or null for a first delivery. */
+  public static String redriveOf(org.apache.kafka.common.header.Headers headers) {
+    var header = headers.lastHeader(REDRIVE_HEADER);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
   private DeadLetters() {
+  }
+
+  /**
+   * A dead letter for a turn no answer came back for: its payload is the turn as published on its
+   * topic, so re-driving it publishes it there again. The id derives from the turn.
+   */
+  public static DeadLetter unanswered(String service, String key, String turnId, byte[] turn, Throwable cause) {
+    String reason = cause.getClass().getName() + ": " + cause.getMessage();
+    return DeadLetter.newBuilder()
+        .setEventId(Keys.derivedId("dead-letter", service, "unanswered", turnId))
+        .setService(service)
+        .setSourceTopic(Topics.ENRICHED_TURNS.name())
+        .setSourcePartition(-1)
+        .setSourceOffset(-1)
+        .setKey(key)
+        .setReason(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason)
+        .setPayload(ByteBuffer.wrap(turn))
+        .setCreatedAt(Instant.now())
+        .build();
   }
 
   /**

@@ -44,6 +44,18 @@ public final class Keys {
   }
 
   /**
+   * The id of the reply to a turn. Whoever answers the turn — the model, llm-service's fallback,
+   * context-service's reply watchdog — answers under this one id, so every consumer of replies
+   * keeps only the first answer. A turn re-driven from a dead letter is answered anew, under an id
+   * derived from that dead letter too.
+   *
+   * @param redriveOf the dead letter the turn was re-driven from, or null
+   */
+  public static String replyId(String turnId, String redriveOf) {
+    return redriveOf == null ? derivedId("reply", turnId) : derivedId("reply", turnId, "redrive", redriveOf);
+  }
+
+  /**
    * The id of the reply that carries an agent's message to the customer, derived from the
    * command's id: context-service gives the reply this id, ingress tells the agent it.
    */

@@ -6,7 +6,12 @@ import dev.parley.context.intelligence.TurnAnalyzer;
 import java.util.List;
 import dev.parley.context.profile.ProfileProcessor;
 import dev.parley.events.CustomerProfile;
+import dev.parley.events.AssistantReply;
 import dev.parley.events.EnrichedTurn;
+import dev.parley.events.ModelInfo;
+import dev.parley.schemas.DeadLetters;
+import dev.parley.schemas.FallbackReplies;
+import java.time.Instant;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import dev.parley.events.ConversationState;
@@ -46,7 +51,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                  ├─ join customers, deals (global tables)
  *                                  ▼
  * replies, conversation-commands ─▶ conversation (single writer of the conversation store)
- *                                  ├─▶ enriched-turns
+ *                                  ├─▶ enriched-turns ─▶ reply-watchdog (no reply in time: fallback reply,
+ *                                  │                     reply-failures, dead-letters)
  *                                  ├─▶ conversations (latest state, compacted)
  *                                  ├─▶ conversation-errors (refused commands and turns)
  *                                  ├─▶ command-outcomes (the verdict on every command)
@@ -67,6 +73,10 @@ public final class ConversationTopology {
   public static final String ML_INSIGHTS_STORE = "ref-ml-insights";
   public static final String PROFILES_LOOKUP_STORE = "ref-customer-profiles";
   public static final String TURNS_BY_CUSTOMER = "turns-by-customer";
+  public static final String AWAITING_REPLIES_STORE = "awaiting-replies";
+
+  /** Who answered a turn that no reply came back for in time. */
+  static final ModelInfo WATCHDOG = new ModelInfo("parley-reply-watchdog", "parley", true);
 
   /**
    * Settings of the topology.
@@ -77,12 +87,13 @@ public final class ConversationTopology {
    * @param keptMessages    messages kept in conversation state
    * @param historyMessages messages given to the model with a turn
    * @param coachingRules   the conversation director's rules
+   * @param replyDeadline   how long a turn waits for its answer before the customer gets the fallback
    */
   public record Settings(Duration dedupWindow, DebounceGaps debounce, Duration debounceTick, int keptMessages,
-      int historyMessages, List<CoachingRule> coachingRules) {
+      int historyMessages, List<CoachingRule> coachingRules, Duration replyDeadline) {
     public static Settings defaults() {
       return new Settings(Duration.ofHours(24), DebounceGaps.standard(), Duration.ofMillis(200), 20, 10,
-          ConversationDirector.standardRules());
+          ConversationDirector.standardRules(), Duration.ofSeconds(30));
     }
   }
 
@@ -107,6 +118,9 @@ public final class ConversationTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
         Serdes.String(), serdes.valueSerde(ConversationState.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(AWAITING_REPLIES_STORE),
+        Serdes.String(), serdes.valueSerde(EnrichedTurn.class)));
 
     GlobalKTable<String, Customer> customers = builder.globalTable(Topics.CUSTOMERS.name(),
         Consumed.with(Serdes.String(), serdes.valueSerde(Topics.CUSTOMERS)).withName("customers"),
@@ -155,7 +169,8 @@ public final class ConversationTopology {
             Named.as("join-ml-insight"))
         .mapValues(input -> (ConversationInput) input, Named.as("as-turn-input"));
 
-    KStream<String, ConversationInput> replyInputs = stream(builder, Topics.REPLIES, serdes)
+    KStream<String, AssistantReply> replyStream = stream(builder, Topics.REPLIES, serdes);
+    KStream<String, ConversationInput> replyInputs = replyStream
         .mapValues(reply -> (ConversationInput) new ConversationInput.Reply(reply), Named.as("as-reply-input"));
 
     KStream<String, ConversationInput> commandInputs = stream(builder, Topics.CONVERSATION_COMMANDS, serdes)
@@ -171,9 +186,29 @@ public final class ConversationTopology {
     updates.filter((key, update) -> update.state() != null, Named.as("changes-only"))
         .mapValues(ConversationUpdate::state, Named.as("state"))
         .to(Topics.CONVERSATIONS.name(), produced(Topics.CONVERSATIONS, serdes, "conversations-sink"));
-    updates.filter((key, update) -> update.enrichedTurn() != null, Named.as("turns-only"))
-        .mapValues(ConversationUpdate::enrichedTurn, Named.as("enriched"))
-        .to(Topics.ENRICHED_TURNS.name(), produced(Topics.ENRICHED_TURNS, serdes, "enriched-turns-sink"));
+    KStream<String, EnrichedTurn> enrichedTurns = updates.filter((key, update) -> update.enrichedTurn() != null, Named.as("turns-only"))
+        .mapValues(ConversationUpdate::enrichedTurn, Named.as("enriched"));
+    enrichedTurns.to(Topics.ENRICHED_TURNS.name(), produced(Topics.ENRICHED_TURNS, serdes, "enriched-turns-sink"));
+
+    // Every turn handed out to be answered is watched until its reply comes back; one still
+    // unanswered at the deadline gets the fallback (under its own reply id, so a late answer counts
+    // for nothing), a failure event, and a dead letter an admin can re-drive.
+    KStream<String, EnrichedTurn> unanswered = enrichedTurns
+        .mapValues(turn -> (ReplyWatchdog.Watch) new ReplyWatchdog.Start(turn), Named.as("watch-turn"))
+        .merge(replyStream.mapValues(reply -> (ReplyWatchdog.Watch) new ReplyWatchdog.Stop(reply.getTurnId()),
+            Named.as("reply-came")), Named.as("watches"))
+        .process(() -> new ReplyWatchdog(settings.replyDeadline(), Duration.ofSeconds(1)), Named.as("reply-watchdog"),
+            AWAITING_REPLIES_STORE);
+    unanswered.mapValues(turn -> FallbackReplies.reply(turn, Keys.replyId(turn.getEventId(), null), WATCHDOG, Instant.now()),
+            Named.as("fallback-reply"))
+        .to(Topics.REPLIES.name(), produced(Topics.REPLIES, serdes, "fallback-replies-sink"));
+    unanswered.mapValues(turn -> FallbackReplies.failure(turn, Keys.replyId(turn.getEventId(), null),
+            noReplyWithin(settings.replyDeadline()), 0, false, WATCHDOG.getName(), Instant.now()), Named.as("why-fallback"))
+        .to(Topics.REPLY_FAILURES.name(), produced(Topics.REPLY_FAILURES, serdes, "reply-failures-sink"));
+    unanswered.map((key, turn) -> KeyValue.pair(key, DeadLetters.unanswered("context-service", key, turn.getEventId(),
+            serdes.valueSerde(Topics.ENRICHED_TURNS).serializer().serialize(Topics.ENRICHED_TURNS.name(), turn),
+            noReplyWithin(settings.replyDeadline()))), Named.as("unanswered-turn"))
+        .to(Topics.DEAD_LETTERS.name(), produced(Topics.DEAD_LETTERS, serdes, "unanswered-turns-sink"));
     // Profiles: every turn, re-keyed by customer (one repartition), folded into the customer's
     // profile by its single writer, published compacted, and read back as a global table so the
     // conversation processor can tell a returning customer what they looked at last time.
@@ -211,6 +246,10 @@ public final class ConversationTopology {
 
   private static <V extends SpecificRecord> Produced<String, V> produced(Topic<V> topic, ValueSerdes serdes, String name) {
     return Produced.with(Serdes.String(), serdes.valueSerde(topic)).withName(name);
+  }
+
+  private static java.util.concurrent.TimeoutException noReplyWithin(Duration deadline) {
+    return new java.util.concurrent.TimeoutException("no reply to the turn within " + deadline.toSeconds() + " s");
   }
 
   /** A profile belongs to the CRM customer when the turn names one, otherwise to the chat user. */

@@ -10,6 +10,8 @@ import dev.parley.events.ConversationError;
 import dev.parley.events.CommandOutcome;
 import dev.parley.events.CommandResult;
 import dev.parley.events.ConversationEvent;
+import dev.parley.events.DeadLetter;
+import dev.parley.events.ReplyFailure;
 import dev.parley.events.ConversationEventType;
 import dev.parley.events.ConversationStatus;
 import dev.parley.events.CustomerProfile;
@@ -414,6 +416,50 @@ class ConversationTopologyTest {
   }
 
   @Test
+  void shouldAnswerWithFallbackAndDeadLetterTheTurnWhenNoReplyComesInTime() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "What APR can I get?", null, null));
+    EnrichedTurn turn = enriched.readValue();
+    TestOutputTopic<String, DeadLetter> deadLetters = output(Topics.DEAD_LETTERS);
+    TestOutputTopic<String, ReplyFailure> failures = output(Topics.REPLY_FAILURES);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(25));
+    assertThat(agentReplies.isEmpty()).as("still within the deadline").isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+    AssistantReply fallback = agentReplies.readValue();
+    assertThat(fallback.getEventId()).as("the turn's own reply id: a late answer counts for nothing")
+        .isEqualTo(Keys.replyId(turn.getEventId(), null));
+    assertThat(fallback.getStatus()).isEqualTo(dev.parley.events.ReplyStatus.FALLBACK);
+    assertThat(fallback.getText()).isEqualTo(dev.parley.schemas.FallbackReplies.TEXT);
+    assertThat(fallback.getMessageIds()).containsExactly("m-1");
+    DeadLetter dead = deadLetters.readValue();
+    assertThat(dead.getSourceTopic()).isEqualTo(Topics.ENRICHED_TURNS.name());
+    assertThat(dead.getReason()).contains("no reply to the turn within 30 s");
+    byte[] payload = new byte[dead.getPayload().remaining()];
+    dead.getPayload().get(payload);
+    assertThat(serdes.valueSerde(Topics.ENRICHED_TURNS).deserializer().deserialize(Topics.ENRICHED_TURNS.name(), payload))
+        .as("re-drivable: the turn as it was published").isEqualTo(turn);
+    assertThat(failures.readValue().getCause()).contains("TimeoutException");
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    assertThat(agentReplies.isEmpty()).as("answered once").isTrue();
+  }
+
+  @Test
+  void shouldStopWatchingATurnOnceItsReplyComes() {
+    String key = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(key, message("conv-1", "m-1", "What APR can I get?", null, null));
+    EnrichedTurn turn = enriched.readValue();
+    replies.pipeInput(key, reply(turn, "Rates start at 5.9% APR."));
+    agentReplies.readValuesToList();
+
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+
+    assertThat(agentReplies.isEmpty()).isTrue();
+    assertThat(output(Topics.DEAD_LETTERS).isEmpty()).isTrue();
+  }
+
+  @Test
   void shouldRefuseCommandForUnknownConversation() {
     commands.pipeInput(Keys.of(TENANT, "nope"), command(new ChangeStatus(ConversationStatus.ESCALATED)));
 
@@ -511,6 +557,8 @@ class ConversationTopologyTest {
     String key = Keys.of(TENANT, "conv-1");
     inbound.pipeInput(key, whatsApp("conv-1", "w-1", "is the RAV4 still available?"));
     driver.advanceWallClockTime(Duration.ofSeconds(4));
+    replies.pipeInput(key, reply(enriched.readValue(), "Yes, 2 in stock."));
+    agentReplies.readValuesToList();
     commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
     commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Yes, it is!", null, null)));
     assertThat(agentReplies.readValue().getTemplate()).as("within 24 hours: free text").isNull();
@@ -531,6 +579,8 @@ class ConversationTopologyTest {
   @Test
   void shouldLetAgentWriteFreelyOnWebChannelWhateverTheTime() {
     String key = conversationAt(SalesStage.GREETING);
+    replies.pipeInput(key, reply(enriched.readValue(), "Hello!"));
+    agentReplies.readValuesToList();
     commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
     driver.advanceWallClockTime(Duration.ofDays(3));
 

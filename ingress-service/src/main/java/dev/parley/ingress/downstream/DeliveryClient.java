@@ -14,8 +14,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * delivery-service's internal API as ingress uses it: a tenant's webhooks, and its deliveries that
- * ran out of retries with their re-drive. Everything is scoped to the tenant in the path.
+ * delivery-service's internal API as ingress uses it: a tenant's webhooks, its deliveries that ran
+ * out of retries and its dead letters, with their re-drive. Everything is scoped to the tenant in
+ * the path.
  */
 @Component
 public class DeliveryClient {
@@ -62,6 +63,18 @@ public class DeliveryClient {
   public Mono<JsonNode> redriveFailedDelivery(String tenantId, long id) {
     return passThroughErrors(http.post().uri("/internal/tenants/{tenant}/failed-deliveries/{id}/redrive", tenantId, id)
         .retrieve().bodyToMono(JsonNode.class), "failed deliveries are");
+  }
+
+  /** The tenant's dead letters that can still be re-driven (all, re-driven ones too, when asked). */
+  public Mono<JsonNode> deadLetters(String tenantId, boolean all) {
+    return Downstream.read(http.get().uri("/internal/tenants/{tenant}/dead-letters?all={all}", tenantId, all)
+        .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "dead letters are");
+  }
+
+  /** Re-drives a dead letter of the tenant: 404 when it has none of that id, 409 when it was re-driven already. */
+  public Mono<JsonNode> redriveDeadLetter(String tenantId, String id) {
+    return passThroughErrors(http.post().uri("/internal/tenants/{tenant}/dead-letters/{id}/redrive", tenantId, id)
+        .retrieve().bodyToMono(JsonNode.class), "dead letters are");
   }
 
   /** 404 and 409 of the internal API keep their status and reason; anything else is 503. */

@@ -51,6 +51,12 @@ public class ConversationFeeds {
   /** Chunks seen per reply id, and replies waiting for their last chunks. Touched by the consumer thread only. */
   private final Map<String, SeenChunks> chunksSeen = new HashMap<>();
   private final Map<String, HeldReply> held = new HashMap<>();
+  /**
+   * Replies already handed out, by id, with when: a turn is answered once, so a second reply under
+   * the same id (the model's late answer after the watchdog's fallback, a redelivery) and its
+   * chunks are not shown again.
+   */
+  private final Map<String, Long> released = new HashMap<>();
 
   private record HeldReply(AssistantReply reply, long since) {
   }
@@ -61,6 +67,9 @@ public class ConversationFeeds {
 
   /** Hands a reply chunk to whoever follows its conversation; releases its reply if it was waiting for it. */
   void onChunk(ReplyChunk chunk) {
+    if (released.containsKey(chunk.getReplyId())) {
+      return;
+    }
     emit(chunk.getTenantId(), chunk.getConversationId(), chunk);
     SeenChunks seen = chunksSeen.computeIfAbsent(chunk.getReplyId(), id -> new SeenChunks(new HashSet<>(), System.currentTimeMillis()));
     seen.sequences().add(chunk.getSequence());
@@ -76,6 +85,9 @@ public class ConversationFeeds {
    * arrives, or for at most {@code maxHold} (a lost chunk must not hold the reply back for good).
    */
   void onReply(AssistantReply reply) {
+    if (released.containsKey(reply.getEventId())) {
+      return;
+    }
     SeenChunks seen = chunksSeen.get(reply.getEventId());
     if ((seen == null ? 0 : seen.sequences().size()) >= reply.getChunkCount()) {
       release(reply);
@@ -92,11 +104,13 @@ public class ConversationFeeds {
     long now = System.currentTimeMillis();
     List.copyOf(held.values()).stream().filter(h -> h.since() < now - maxHold.toMillis()).forEach(h -> release(h.reply()));
     chunksSeen.values().removeIf(seen -> seen.since() < now - replay.toMillis());
+    released.values().removeIf(at -> at < now - replay.toMillis());
   }
 
   private void release(AssistantReply reply) {
     held.remove(reply.getEventId());
     chunksSeen.remove(reply.getEventId());
+    released.put(reply.getEventId(), System.currentTimeMillis());
     emit(reply.getTenantId(), reply.getConversationId(), reply);
   }
 

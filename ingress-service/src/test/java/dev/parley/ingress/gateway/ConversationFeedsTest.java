@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelInfo;
+import dev.parley.events.CommandOutcome;
+import dev.parley.events.CommandResult;
+import dev.parley.events.ConversationEvent;
+import dev.parley.events.ConversationEventType;
 import dev.parley.events.Intent;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.ReplyChunk;
@@ -66,9 +70,46 @@ class ConversationFeedsTest {
     other.setConversationId("c2");
     feeds.onReply(other);
 
-    StepVerifier.create(feeds.replyTo(TENANT, "c1", "m-r1").map(AssistantReply::getEventId)).expectNext("r1").verifyComplete();
+    StepVerifier.create(feeds.answerTo(TENANT, "c1", "m-r1").map(answer -> ((AssistantReply) answer).getEventId()))
+        .expectNext("r1").verifyComplete();
     StepVerifier.create(feeds.follow(TENANT, "c2").map(ConversationFeedsTest::describe).take(Duration.ofMillis(200)))
         .expectNext("reply r2").verifyComplete();
+  }
+
+  @Test
+  void shouldShowATurnsAnswerOnceWhenALateAnswerComesUnderTheSameReplyId() {
+    ConversationFeeds feeds = new ConversationFeeds(Duration.ofMinutes(2), Duration.ofSeconds(1));
+    feeds.onReply(reply("r1", 0)); // the watchdog's fallback
+    feeds.onChunk(chunk("r1", 0, "late")); // the model, too late
+    feeds.onReply(reply("r1", 1));
+
+    StepVerifier.create(feeds.follow(TENANT, "c1").map(ConversationFeedsTest::describe).take(Duration.ofMillis(300)))
+        .expectNext("reply r1").verifyComplete();
+  }
+
+  @Test
+  void shouldAnswerAMessageWithTheWordThatAPersonHasItWhileEscalated() {
+    ConversationFeeds feeds = new ConversationFeeds(Duration.ofMinutes(2), Duration.ofSeconds(1));
+    var answer = feeds.answerTo(TENANT, "c1", "m-9");
+
+    feeds.onConversationEvent(ConversationEvent.newBuilder().setEventId("e1").setTenantId(TENANT).setConversationId("c1")
+        .setType(ConversationEventType.MESSAGE_FOR_AGENT).setTo("ESCALATED").setCauseId("t9").setMessageIds(List.of("m-9"))
+        .setText("anyone there?").setCreatedAt(Instant.now()).build());
+
+    StepVerifier.create(answer.map(event -> ((ConversationEvent) event).getType())).expectNext(ConversationEventType.MESSAGE_FOR_AGENT)
+        .verifyComplete();
+  }
+
+  @Test
+  void shouldHandVerdictsOnlyToWhoeverWaitsForThemNotToFollowers() {
+    ConversationFeeds feeds = new ConversationFeeds(Duration.ofMinutes(2), Duration.ofSeconds(1));
+    var verdict = feeds.outcomeOf(TENANT, "c1", "cmd-1");
+
+    feeds.onOutcome(CommandOutcome.newBuilder().setEventId("o1").setTenantId(TENANT).setConversationId("c1").setCommandId("cmd-1")
+        .setVerdict(CommandResult.REFUSED).setCode("INVALID_STAGE_TRANSITION").setCreatedAt(Instant.now()).build());
+
+    StepVerifier.create(verdict.map(CommandOutcome::getCode)).expectNext("INVALID_STAGE_TRANSITION").verifyComplete();
+    StepVerifier.create(feeds.follow(TENANT, "c1").take(Duration.ofMillis(200))).verifyComplete();
   }
 
   private static String describe(SpecificRecord event) {

@@ -40,8 +40,10 @@ import org.springframework.stereotype.Component;
  * oldest turn still in flight ({@link OffsetTracker}); a redelivered turn that was already
  * answered is recognised by {@link AnsweredTurns}.
  *
- * <p>A record that cannot be decoded, or whose answering fails outright, becomes a dead letter
- * with its original bytes, and the partition moves on.
+ * <p>A record that cannot be decoded becomes a dead letter with its original bytes, and the
+ * partition moves on. A turn whose answering fails outright (the database, a tool, a bug) gets the
+ * fallback reply at once, and becomes a dead letter with its original bytes that an admin can
+ * re-drive: a re-driven turn (header {@value DeadLetters#REDRIVE_HEADER}) is answered anew.
  */
 @Component
 class TurnDispatcher implements SmartLifecycle {
@@ -154,17 +156,23 @@ class TurnDispatcher implements SmartLifecycle {
       return;
     }
     EnrichedTurn turn = (EnrichedTurn) value;
+    String redriveOf = DeadLetters.redriveOf(record.headers());
     work.submit(record.key(), () -> {
       try {
-        responder.answer(record.key(), turn);
-      } catch (Exception e) {
+        responder.answer(record.key(), turn, redriveOf);
+      } catch (Throwable e) { // a bug included: the customer is never left without an answer
         log.warn("could not answer turn {}: {}", turn.getEventId(), e.toString());
+        try {
+          responder.fallback(record.key(), turn, redriveOf, e);
+        } catch (RuntimeException unsent) {
+          log.error("could not send the fallback reply to turn {}: {}", turn.getEventId(), unsent.toString());
+        }
         deadLetter(record, e);
       }
     }, () -> done.add(new Done(partition, record.offset())));
   }
 
-  private void deadLetter(ConsumerRecord<String, byte[]> record, Exception cause) {
+  private void deadLetter(ConsumerRecord<String, byte[]> record, Throwable cause) {
     try {
       kafka.send(Topics.DEAD_LETTERS.name(), record.key(), DeadLetters.of("llm-service", record.topic(), record.partition(),
           record.offset(), record.key() == null ? null : record.key().getBytes(), record.value(), cause)).get();

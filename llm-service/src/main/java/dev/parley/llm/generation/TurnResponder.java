@@ -7,7 +7,6 @@ import dev.parley.events.EnrichedTurn;
 import dev.parley.events.KnowledgeSource;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.ReplyChunk;
-import dev.parley.events.ReplyFailure;
 import dev.parley.events.ReplyStatus;
 import dev.parley.events.ToolCallAudit;
 import dev.parley.llm.tools.SalesTaxTable;
@@ -23,6 +22,7 @@ import dev.parley.llm.privacy.PiiMasker;
 import dev.parley.llm.tenant.TenantSettings;
 import dev.parley.llm.knowledge.SearchFilters;
 import dev.parley.llm.knowledge.ScoredPassage;
+import dev.parley.schemas.FallbackReplies;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topics;
 import java.time.Duration;
@@ -52,7 +52,6 @@ import org.springframework.stereotype.Component;
 class TurnResponder {
 
   private static final Logger log = LoggerFactory.getLogger(TurnResponder.class);
-  static final String FALLBACK_TEXT = "Sorry, I can't answer that right now. A sales person will get back to you shortly.";
 
   private final KnowledgeService knowledge;
   private final StreamingChatModel model;
@@ -96,11 +95,16 @@ class TurnResponder {
     this.guard = new ModelGuard(new ModelGuard.Settings(maxAttempts, firstBackoff, 50, 10, openFor));
   }
 
-  /** Answers one turn; called by {@link TurnDispatcher} on a worker thread, in order per conversation. */
-  void answer(String key, EnrichedTurn turn) throws Exception {
+  /**
+   * Answers one turn; called by {@link TurnDispatcher} on a worker thread, in order per conversation.
+   *
+   * @param redriveOf the dead letter this turn was re-driven from (it is answered anew), or null
+   */
+  void answer(String key, EnrichedTurn turn, String redriveOf) throws Exception {
     UserTurn userTurn = turn.getTurn();
-    String replyId = Keys.derivedId("reply", turn.getEventId());
-    if (answered.answered(turn.getEventId())) {
+    String replyId = Keys.replyId(turn.getEventId(), redriveOf);
+    String answerKey = redriveOf == null ? turn.getEventId() : turn.getEventId() + ":" + redriveOf;
+    if (answered.answered(answerKey)) {
       log.info("turn {} was already answered; redelivery ignored", turn.getEventId());
       return;
     }
@@ -141,23 +145,9 @@ class TurnResponder {
       log.warn("model failed on turn {} of tenant {} after {} attempt(s){}: {}", turn.getEventId(), userTurn.getTenantId(),
           failure.attempts, failure.circuitOpen ? " (circuit open)" : "", cause.toString());
       batcher.discardUnsent();
-      kafka.send(Topics.REPLY_FAILURES.name(), key, ReplyFailure.newBuilder()
-          .setEventId(Keys.derivedId("reply-failure", turn.getEventId()))
-          .setTenantId(userTurn.getTenantId())
-          .setConversationId(userTurn.getConversationId())
-          .setTurnId(turn.getEventId())
-          .setReplyId(replyId)
-          .setCause(cause.getClass().getName() + ": " + cause.getMessage())
-          .setAttempts(failure.attempts)
-          .setCircuitOpen(failure.circuitOpen)
-          .setModel(modelInfo.getName())
-          .setCreatedAt(Instant.now())
-          .build());
-      reply = AssistantReply.newBuilder()
-          .setText(FALLBACK_TEXT)
-          .setStatus(ReplyStatus.FALLBACK)
-          .setSuggestedActions(List.of("connect_sales_person"))
-          .setUsage(new TokenUsage(0, 0, false, 0.0));
+      kafka.send(Topics.REPLY_FAILURES.name(), key, FallbackReplies.failure(turn, replyId, cause, failure.attempts,
+          failure.circuitOpen, modelInfo.getName(), Instant.now()));
+      reply = AssistantReply.newBuilder(FallbackReplies.reply(turn, replyId, modelInfo, Instant.now()));
     }
     int chunkCount = batcher.finish();
     CompletableFuture.allOf(chunkSends.toArray(CompletableFuture[]::new)).join();
@@ -175,7 +165,19 @@ class TurnResponder {
         .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - userTurn.getFirstReceivedAt().toEpochMilli()))
         .setCreatedAt(now)
         .build()).join();
-    answered.record(turn.getEventId(), replyId);
+    answered.record(answerKey, replyId);
+  }
+
+  /**
+   * The customer's answer when answering failed outright (the database, a tool, a bug): the
+   * fallback reply and the failure, under the turn's reply id, so a watchdog's or a later answer
+   * under the same id counts once. Blocks until both are written.
+   */
+  void fallback(String key, EnrichedTurn turn, String redriveOf, Throwable cause) {
+    String replyId = Keys.replyId(turn.getEventId(), redriveOf);
+    Instant now = Instant.now();
+    kafka.send(Topics.REPLY_FAILURES.name(), key, FallbackReplies.failure(turn, replyId, cause, 1, false, modelInfo.getName(), now));
+    kafka.send(Topics.REPLIES.name(), key, FallbackReplies.reply(turn, replyId, modelInfo, now)).join();
   }
 
   private ToolLoop.Outcome generate(EnrichedTurn turn, String key, String replyId, List<ScoredPassage> found,

@@ -22,7 +22,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 class KnowledgeServiceIT {
 
   static final String DB_URL = System.getenv().getOrDefault("PARLEY_TEST_DB_URL",
-      "r2dbc:postgresql://parley:parley@127.0.0.1:5432/parley_test");
+      "r2dbc:postgresql://parley_llm:parley_llm@127.0.0.1:5432/parley_test");
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static KnowledgeService knowledge;
 

@@ -24,7 +24,7 @@ class ProductCatalogIT {
   @BeforeAll
   static void connect() {
     DatabaseClient db = DatabaseClient.create(ConnectionFactories.get(System.getenv().getOrDefault("PARLEY_TEST_DB_URL",
-        "r2dbc:postgresql://parley:parley@127.0.0.1:5432/parley_test")));
+        "r2dbc:postgresql://parley_llm:parley_llm@127.0.0.1:5432/parley_test")));
     db.sql("CREATE EXTENSION IF NOT EXISTS vector").then().block(WAIT);
     ProductCatalog.createSchema(db, 384).block(WAIT);
     catalog = new ProductCatalog(db, new AllMiniLmL6V2QuantizedEmbeddingModel());

@@ -1,0 +1,96 @@
+package dev.parley.context.conversation;
+
+import dev.parley.events.EnrichedTurn;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Makes sure every turn handed to llm-service is answered. It watches each enriched turn until a
+ * reply to it comes back; a turn still unanswered {@code deadline} after it was formed (llm-service
+ * down, stuck, or the turn lost) is forwarded, and the topology answers the customer with the polite
+ * fallback under the turn's own reply id (so a late answer from the model counts for nothing) and
+ * dead-letters the turn with its payload, for an admin to re-drive.
+ *
+ * <p>Checked on wall-clock time, so a quiet partition still answers on time. The watched turns are a
+ * changelogged store: a restart keeps watching.
+ */
+final class ReplyWatchdog implements Processor<String, ReplyWatchdog.Watch, String, EnrichedTurn> {
+
+  /** What the watchdog is told: a turn went out to be answered, or a reply to a turn came back. */
+  sealed interface Watch permits Start, Stop {
+  }
+
+  record Start(EnrichedTurn turn) implements Watch {
+  }
+
+  record Stop(String turnId) implements Watch {
+  }
+
+  private final Duration deadline;
+  private final Duration tick;
+  private ProcessorContext<String, EnrichedTurn> context;
+  private KeyValueStore<String, EnrichedTurn> awaiting;
+  private Cancellable punctuator;
+
+  ReplyWatchdog(Duration deadline, Duration tick) {
+    this.deadline = deadline;
+    this.tick = tick;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, EnrichedTurn> context) {
+    this.context = context;
+    this.awaiting = context.getStateStore(ConversationTopology.AWAITING_REPLIES_STORE);
+    this.punctuator = context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::answerOverdue);
+  }
+
+  @Override
+  public void process(Record<String, Watch> record) {
+    if (record.value() instanceof Start start) {
+      awaiting.put(watchKey(record.key(), start.turn().getEventId()), start.turn());
+    } else if (record.value() instanceof Stop stop) {
+      awaiting.delete(watchKey(record.key(), stop.turnId()));
+    }
+  }
+
+  /** Turns formed more than the deadline ago and still unanswered go out to be answered with the fallback. */
+  private void answerOverdue(long now) {
+    List<KeyValue<String, EnrichedTurn>> overdue = new ArrayList<>();
+    try (KeyValueIterator<String, EnrichedTurn> all = awaiting.all()) {
+      all.forEachRemaining(entry -> {
+        if (entry.value.getCreatedAt().plus(deadline).toEpochMilli() <= now) {
+          overdue.add(entry);
+        }
+      });
+    }
+    for (KeyValue<String, EnrichedTurn> entry : overdue) {
+      awaiting.delete(entry.key);
+      context.forward(new Record<>(conversationKey(entry.key), entry.value, now));
+    }
+  }
+
+  /** One conversation may have several turns out at once: the watch is per turn. */
+  private static String watchKey(String conversationKey, String turnId) {
+    return conversationKey + "|" + turnId;
+  }
+
+  private static String conversationKey(String watchKey) {
+    return watchKey.substring(0, watchKey.lastIndexOf('|'));
+  }
+
+  @Override
+  public void close() {
+    if (punctuator != null) {
+      punctuator.cancel();
+    }
+  }
+}
