@@ -48,7 +48,7 @@ fi
 # that schema first on its search path. Role parley owns the databases and administers them (the
 # tests use it to take a service's database away). All passwords here are local test credentials,
 # not secrets; production sets its own (docker-compose.yml).
-psql_admin() { su postgres -c "psql -qtA -v ON_ERROR_STOP=1 $*"; }
+psql_admin() { su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -qtA -v ON_ERROR_STOP=1 $*"; }
 ensure_role() {
   psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname = '$1'\"" | grep -q 1 \
     || psql_admin "-c \"CREATE ROLE $1 LOGIN PASSWORD '$1'\""

@@ -6,7 +6,12 @@ import dev.parley.delivery.channel.webhook.TenantWebhooks;
 import dev.parley.delivery.channel.webhook.WebhookChannel;
 import dev.parley.delivery.channel.webhook.WebhookSubscriptions;
 import dev.parley.delivery.channel.whatsapp.WazzupChannel;
+import dev.parley.delivery.channel.outbound.GuardedResolver;
+import dev.parley.delivery.channel.outbound.OutboundAddresses;
 import dev.parley.delivery.ledger.DeliveryLedger;
+import dev.parley.delivery.secrets.SecretBox;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import reactor.netty.http.client.HttpClient;
 import dev.parley.schemas.AvroSerdes;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
@@ -63,16 +68,34 @@ class DeliveryConfiguration {
   }
 
   @Bean
-  WebhookSubscriptions webhookSubscriptions(ConnectionFactory connections) {
-    DatabaseClient db = DatabaseClient.create(connections);
-    WebhookSubscriptions.createSchema(db).block(Duration.ofSeconds(30));
-    return new WebhookSubscriptions(db);
+  SecretBox secretBox(@Value("${parley.secrets.key:}") String key) {
+    return new SecretBox(key);
   }
 
   @Bean
-  TenantWebhooks tenantWebhooks(Webhooks settings, WebhookSubscriptions subscriptions, WebClient.Builder http,
+  WebhookSubscriptions webhookSubscriptions(ConnectionFactory connections, SecretBox secrets) {
+    DatabaseClient db = DatabaseClient.create(connections);
+    WebhookSubscriptions.createSchema(db).block(Duration.ofSeconds(30));
+    WebhookSubscriptions subscriptions = new WebhookSubscriptions(db, secrets);
+    subscriptions.sealPlainSecrets();
+    return subscriptions;
+  }
+
+  /** Where tenants' data may be sent (no internal addresses), checked at registration and at every send. */
+  @Bean
+  OutboundAddresses outboundAddresses(@Value("${parley.outbound.allowed-networks:}") List<String> allowedNetworks,
+      @Value("${parley.webhooks.allow-http:false}") boolean allowHttp) {
+    return new OutboundAddresses(allowedNetworks, allowHttp);
+  }
+
+  @Bean
+  TenantWebhooks tenantWebhooks(Webhooks settings, WebhookSubscriptions subscriptions, WebClient.Builder builder,
+      OutboundAddresses addresses,
       @Value("${parley.delivery.timeout:PT10S}") Duration timeout,
       @Value("${parley.delivery.webhook-refresh:PT5S}") Duration refresh) {
+    // Webhook calls resolve names through the guard: they connect only to addresses it allows.
+    WebClient.Builder http = builder.clone().clientConnector(new ReactorClientHttpConnector(
+        HttpClient.create().resolver(new GuardedResolver(addresses))));
     Map<String, List<WebhookChannel>> configured = new HashMap<>();
     settings.getWebhooks().forEach((tenant, targets) -> configured.put(tenant, targets.stream()
         .map(target -> new WebhookChannel(http, target.url(), target.secret(), target.events(), timeout)).toList()));

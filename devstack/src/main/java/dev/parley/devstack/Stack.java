@@ -35,7 +35,7 @@ public final class Stack implements AutoCloseable {
 
   /** The PostgreSQL role each service that keeps data logs in as. */
   public static final Map<String, String> DATABASE_ROLES = Map.of(
-      "llm-service", "parley_llm", "delivery-service", "parley_delivery");
+      "llm-service", "parley_llm", "delivery-service", "parley_delivery", "ingress-service", "parley_ingress");
 
   /**
    * How to start the stack.
@@ -124,6 +124,11 @@ public final class Stack implements AutoCloseable {
         env.putAll(Map.of("PARLEY_DB_URL", "r2dbc:postgresql://127.0.0.1:5432/" + options.database(),
             "PARLEY_DB_USERNAME", role, "PARLEY_DB_PASSWORD", role));
       }
+      if (service.equals("delivery-service")) {
+        // Receivers of a local run and the tests listen on this machine; in production none may.
+        env.put("PARLEY_OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8");
+        env.put("PARLEY_SECRETS_KEY", secretsKey(options.workDir()));
+      }
       env.putAll(options.extraEnv().getOrDefault(service, Map.of()));
       Launch launch = new Launch(runnableJar(options.repoRoot(), service), Map.copyOf(env), logs, port);
       launches.put(service, launch);
@@ -201,6 +206,25 @@ public final class Stack implements AutoCloseable {
     if (process != null) {
       process.close();
       processes.remove(process);
+    }
+  }
+
+  /**
+   * The key webhook secrets are sealed with, kept beside the state: PostgreSQL outlives a run, so a
+   * run must open what the last one sealed. Made on first use; never committed (.parley/ is ignored).
+   */
+  private static String secretsKey(Path workDir) {
+    Path file = workDir.resolve("secrets.key");
+    try {
+      if (!Files.exists(file)) {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Files.createDirectories(workDir);
+        Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+      }
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -86,7 +86,34 @@ class ContextScaleOutIT {
     return "/internal/tenants/" + SampleData.TENANT + "/conversations?limit=50&customer=" + customer;
   }
 
+  @Test
+  void shouldAnswerOnlyParleysServiceIdentityOnTheInternalApi() throws Exception {
+    var stack = Pipeline.stack();
+    String path = list("anyone");
+    for (String token : List.of("", stack.tokens().mintAdmin(SampleData.TENANT, "admin-1", Duration.ofHours(1)))) {
+      var refused = HTTP.send(HttpRequest.newBuilder(first.resolve(path)).header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as("a user's token, even an admin's, is not a service's").isEqualTo(401);
+    }
+    assertThat(HTTP.send(HttpRequest.newBuilder(first.resolve(path)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(401);
+    for (String service : List.of("llm-service", "delivery-service")) {
+      assertThat(HTTP.send(HttpRequest.newBuilder(stack.serviceUrl(service).resolve("/internal/tenants/" + SampleData.TENANT
+          + (service.equals("llm-service") ? "/knowledge/search" : "/webhooks"))).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).as(service).isEqualTo(401);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int status = get(first, path).statusCode();
+    while (status == 503 && System.nanoTime() < deadline) { // the group may be settling
+      Thread.sleep(200);
+      status = get(first, path).statusCode();
+    }
+    assertThat(status).as("Parley's own service identity is answered").isEqualTo(200);
+  }
+
+  /** As Parley's own services call the internal API: with a service token. */
   private static HttpResponse<String> get(URI instance, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(instance.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(HttpRequest.newBuilder(instance.resolve(path)).header("Authorization", "Bearer " + Pipeline.stack().serviceToken())
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 }

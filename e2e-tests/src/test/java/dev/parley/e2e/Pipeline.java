@@ -30,6 +30,22 @@ final class Pipeline {
   /** The WhatsApp channel ingress accepts webhooks for, and its signing secret. */
   static final String WHATSAPP_CHANNEL = "acme-wa";
   static final String WHATSAPP_SECRET = "wazzup-secret-for-tests-only";
+  /**
+   * This run's mark on the tenants whose rate-limit buckets the tests use up: the buckets live in
+   * PostgreSQL, which outlives a run, so each run has tenants of its own.
+   */
+  private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+  /** A tenant with low rate limits: 5 messages a minute per user, 8 an hour for the tenant. */
+  static final String LIMITED_TENANT = "limited-" + RUN;
+  /** A tenant whose WhatsApp numbers may send 3 messages a minute, on its own channel. */
+  static final String FLOODED_TENANT = "flooded-" + RUN;
+  static final String FLOODED_CHANNEL = "flooded-wa";
+  /** The tenant the hostile-input test sends to, and its WhatsApp channel. */
+  static final String FUZZ_TENANT = "fuzz-" + RUN;
+  static final String FUZZ_CHANNEL = "fuzz-wa";
+  /** A tenant whose chat widget runs on one website, which browsers may call the API from. */
+  static final String WIDGET_TENANT = "widget-dealer";
+  static final String WIDGET_ORIGIN = "https://shop.example.com";
 
   private Pipeline() {
   }
@@ -50,10 +66,22 @@ final class Pipeline {
               + "{\"url\":\"" + provider.url() + ALL_EVENTS_HOOK + "\",\"secret\":\"" + HOOK_SECRET + "\"},"
               + "{\"url\":\"" + provider.url() + CONVERSATION_EVENTS_HOOK + "\",\"secret\":\"" + HOOK_SECRET
               + "\",\"events\":[\"conversation.*\"]}]}}}}");
+      // ingress: the WhatsApp channels, and rate limits high enough for every other test to send
+      // freely, but for two tenants kept for the limits' own tests.
+      Map<String, String> ingress = Map.of(
+          "PARLEY_RATE_LIMIT_PER_USER_PER_MINUTE", "100000",
+          "PARLEY_RATE_LIMIT_PER_USER_PER_HOUR", "1000000",
+          "PARLEY_RATE_LIMIT_PER_TENANT_PER_HOUR", "10000000",
+          "SPRING_APPLICATION_JSON", "{\"parley\":{\"channels\":{\"wazzup\":{"
+              + "\"" + WHATSAPP_CHANNEL + "\":{\"tenant\":\"" + SampleData.TENANT + "\",\"secret\":\"" + WHATSAPP_SECRET + "\"},"
+              + "\"" + FLOODED_CHANNEL + "\":{\"tenant\":\"" + FLOODED_TENANT + "\",\"secret\":\"" + WHATSAPP_SECRET + "\"},"
+              + "\"" + FUZZ_CHANNEL + "\":{\"tenant\":\"" + FUZZ_TENANT + "\",\"secret\":\"" + WHATSAPP_SECRET + "\"}}},"
+              + "\"cors\":{\"tenants\":{\"" + WIDGET_TENANT + "\":[\"" + WIDGET_ORIGIN + "\"]}},"
+              + "\"rate-limits\":{\"tenants\":{"
+              + "\"" + LIMITED_TENANT + "\":{\"per-user-per-minute\":5,\"per-user-per-hour\":100,\"per-tenant-per-hour\":8},"
+              + "\"" + FLOODED_TENANT + "\":{\"per-user-per-minute\":3,\"per-user-per-hour\":100}}}}}");
       stack = Stack.start(broker, new Stack.Options(root, root.resolve("e2e-tests/target/pipeline"), 0, "parley_test",
-          Map.of("delivery-service", delivery, "ingress-service", Map.of("SPRING_APPLICATION_JSON",
-              "{\"parley\":{\"channels\":{\"wazzup\":{\"" + WHATSAPP_CHANNEL + "\":{\"tenant\":\"" + SampleData.TENANT
-                  + "\",\"secret\":\"" + WHATSAPP_SECRET + "\"}}}}}"))));
+          Map.of("delivery-service", delivery, "ingress-service", ingress)));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stack.close();
         broker.close();

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.devstack.SampleData;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -25,7 +20,7 @@ class WebSocketIT {
 
   @Test
   void shouldStreamTypingChunksInOrderAndTheFinalResponse() throws Exception {
-    try (var socket = Socket.open(Pipeline.stack().ingressUrl(), token())) {
+    try (var socket = ChatSocket.open(Pipeline.stack().ingressUrl(), token())) {
       assertThat(socket.next(m -> true).get("type").asString()).isEqualTo("connection_status");
       String conversation = "ws-" + UUID.randomUUID();
 
@@ -55,7 +50,7 @@ class WebSocketIT {
   void shouldResumeAfterReconnectWithWhatWasMissed() throws Exception {
     String conversation = "ws-" + UUID.randomUUID();
     List<JsonNode> firstRun = new ArrayList<>();
-    try (var socket = Socket.open(Pipeline.stack().ingressUrl(), token())) {
+    try (var socket = ChatSocket.open(Pipeline.stack().ingressUrl(), token())) {
       socket.send("{\"type\":\"chat_message\",\"message\":\"What APR can I get with a 720 credit score?\",\"conversationId\":\"" + conversation + "\"}");
       while (true) {
         JsonNode event = socket.next(m -> m.get("type").asString().matches("reply_chunk|assistant_response"));
@@ -68,7 +63,7 @@ class WebSocketIT {
     assertThat(firstRun).hasSizeGreaterThan(2);
     String lastSeen = firstRun.get(0).get("eventId").asString(); // as if the connection dropped after the first chunk
 
-    try (var socket = Socket.open(Pipeline.stack().ingressUrl(), token())) {
+    try (var socket = ChatSocket.open(Pipeline.stack().ingressUrl(), token())) {
       socket.send("{\"type\":\"resume\",\"conversationId\":\"" + conversation + "\",\"after\":\"" + lastSeen + "\"}");
       List<String> missed = new ArrayList<>();
       while (missed.size() < firstRun.size() - 1) {
@@ -82,7 +77,7 @@ class WebSocketIT {
   void shouldDeliverThroughWhicheverIngressInstanceHoldsTheSocket() throws Exception {
     var stack = Pipeline.stack();
     URI second = stack.startInstance("ingress-service", "ingress-service-2");
-    try (var socket = Socket.open(second, token())) {
+    try (var socket = ChatSocket.open(second, token())) {
       socket.send("{\"type\":\"chat_message\",\"message\":\"When is the showroom open?\",\"conversationId\":\"ws-" + UUID.randomUUID() + "\"}");
       JsonNode response = socket.next(m -> m.get("type").asString().equals("assistant_response"));
       assertThat(response.get("response").get("reply").asString()).isNotBlank();
@@ -93,68 +88,16 @@ class WebSocketIT {
 
   @Test
   void shouldAnswerErrorsOnTheSocketAndRefuseHandshakeWithoutToken() throws Exception {
-    try (var socket = Socket.open(Pipeline.stack().ingressUrl(), token())) {
+    try (var socket = ChatSocket.open(Pipeline.stack().ingressUrl(), token())) {
       socket.send("{\"type\":\"chat_message\",\"message\":\"   \"}");
       assertThat(socket.next(m -> m.get("type").asString().equals("error")).get("detail").asString()).contains("message is required");
       socket.send("not json");
       assertThat(socket.next(m -> m.get("type").asString().equals("error")).get("detail").asString()).contains("malformed JSON");
     }
-    assertThatThrownBy(() -> Socket.open(Pipeline.stack().ingressUrl(), "not-a-token")).hasMessageContaining("401");
+    assertThatThrownBy(() -> ChatSocket.open(Pipeline.stack().ingressUrl(), "not-a-token")).hasMessageContaining("401");
   }
 
   private static String token() {
     return Pipeline.stack().tokens().mint(SampleData.TENANT, "ws-user", Duration.ofHours(1));
-  }
-
-  /** A WebSocket client collecting the server's JSON messages. */
-  private static final class Socket implements WebSocket.Listener, AutoCloseable {
-    private final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-    private final StringBuilder partial = new StringBuilder();
-    private WebSocket socket;
-
-    static Socket open(URI ingress, String token) throws Exception {
-      Socket client = new Socket();
-      URI uri = URI.create("ws://" + ingress.getHost() + ":" + ingress.getPort() + "/ai/ws?access_token=" + token);
-      try {
-        client.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, client).get(20, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
-          throw new IllegalStateException("handshake refused with " + refused.getResponse().statusCode(), refused);
-        }
-        throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
-      }
-      return client;
-    }
-
-    void send(String text) {
-      socket.sendText(text, true).join();
-    }
-
-    JsonNode next(Predicate<JsonNode> wanted) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        JsonNode message = received.poll(500, TimeUnit.MILLISECONDS);
-        if (message != null && wanted.test(message)) {
-          return message;
-        }
-      }
-      throw new AssertionError("no matching message in time");
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        received.add(Client.JSON.readTree(partial.toString()));
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public void close() {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-    }
   }
 }

@@ -6,24 +6,17 @@ import dev.parley.devstack.SampleData;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.InboundMessage;
 import dev.parley.schemas.Topics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** WhatsApp in through Wazzup's webhook, out through the (fake) provider. */
 class WhatsAppInboundIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
   void shouldAnswerBurstOfThreeMessagesWithOneReplyOnWhatsApp() throws Exception {
@@ -111,24 +104,14 @@ class WhatsAppInboundIT {
   }
 
   private static String message(String id, String chat, String text) {
-    return "{\"messageId\":\"" + id + "\",\"channelId\":\"" + Pipeline.WHATSAPP_CHANNEL + "\",\"chatType\":\"whatsapp\","
-        + "\"chatId\":\"" + chat + "\",\"type\":\"text\",\"status\":\"inbound\",\"isEcho\":false,\"text\":\"" + text + "\"}";
+    return WhatsAppWebhook.message(Pipeline.WHATSAPP_CHANNEL, id, chat, text);
   }
 
-  private static String sign(String body) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(Pipeline.WHATSAPP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  private static String sign(String body) {
+    return WhatsAppWebhook.sign(body);
   }
 
-  private static HttpResponse<String> post(String body, String signature) throws Exception {
-    Pipeline.stack();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(Pipeline.stack().ingressUrl()
-            + "/webhooks/wazzup/" + Pipeline.WHATSAPP_CHANNEL))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (signature != null) {
-      request.header("X-Wazzup-Signature", signature);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> post(String body, String signature) {
+    return WhatsAppWebhook.post(Pipeline.WHATSAPP_CHANNEL, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), signature);
   }
 }

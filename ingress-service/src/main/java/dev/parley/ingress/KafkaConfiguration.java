@@ -25,7 +25,8 @@ class KafkaConfiguration {
 
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
-    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.INBOUND_MESSAGES, Topics.CONVERSATION_COMMANDS, Topics.KNOWLEDGE_DOCUMENTS));
+    new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.INBOUND_MESSAGES, Topics.CONVERSATION_COMMANDS, Topics.KNOWLEDGE_DOCUMENTS,
+        Topics.SECURITY_AUDIT));
     return new AvroSerdes(registryUrl);
   }
 

@@ -12,6 +12,7 @@ import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.InboundMessage;
 import dev.parley.events.ReplyChunk;
+import dev.parley.events.SecurityAuditEvent;
 import dev.parley.events.ReplyFailure;
 import dev.parley.events.ToolCallAudit;
 import dev.parley.events.UserTurn;
@@ -73,6 +74,9 @@ public final class Topics {
   /** What happened to conversations (started, escalated, handed back, closed, stage moved, feedback). */
   public static final Topic<ConversationEvent> CONVERSATION_EVENTS = new Topic<>(
       "parley.conversation-events", ConversationEvent.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /** Denied access and security-relevant changes, for audit (never message text). */
+  public static final Topic<SecurityAuditEvent> SECURITY_AUDIT = new Topic<>(
+      "parley.security-audit", SecurityAuditEvent.class, "tenantId", 3, false);
   public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
       "parley.dead-letters", DeadLetter.class, "source topic key", 3, false);
 
@@ -89,7 +93,7 @@ public final class Topics {
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,
-      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, COMMAND_OUTCOMES, CONVERSATION_EVENTS, DEAD_LETTERS,
+      CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, COMMAND_OUTCOMES, CONVERSATION_EVENTS, SECURITY_AUDIT, DEAD_LETTERS,
       CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
 
   /** The catalog's topic of that name. */

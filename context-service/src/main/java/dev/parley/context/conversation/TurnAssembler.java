@@ -28,7 +28,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *       holds across restarts.</li>
  *   <li>Debounce: on channels with a gap, a burst of messages becomes one turn (texts joined in
  *       arrival order, every message id kept). Each message extends the wait by the gap, up to
- *       {@link DebounceGaps#maxWait()} after the first.</li>
+ *       {@link DebounceGaps#maxWait()} after the first, and a burst that reaches
+ *       {@value #MAX_BURST_MESSAGES} messages or {@value #MAX_BURST_CHARACTERS} characters becomes a
+ *       turn at once.</li>
  * </ul>
  *
  * <p>Bursts are released by a wall-clock punctuator, not by stream time: a quiet partition never
@@ -36,6 +38,14 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * re-formed after a crash has the same id.
  */
 final class TurnAssembler implements Processor<String, InboundMessage, String, UserTurn> {
+
+  /**
+   * A burst becomes a turn at once when it holds this many messages or characters: a flood (a
+   * provider's burst of thousands) yields turns of a bounded size, never one larger than a record
+   * may be or a model may read.
+   */
+  static final int MAX_BURST_MESSAGES = 50;
+  static final int MAX_BURST_CHARACTERS = 16_000;
 
   private final Duration dedupWindow;
   private final DebounceGaps gaps;
@@ -88,11 +98,16 @@ final class TurnAssembler implements Processor<String, InboundMessage, String, U
         .setCustomerId(message.getCustomerId() != null ? message.getCustomerId() : burst.getCustomerId())
         .setReleaseAt(Instant.ofEpochMilli(Math.min(now + gap.toMillis(), burst.getReleaseBy().toEpochMilli())))
         .build();
-    if (gap.isZero() || !burst.getReleaseAt().isAfter(Instant.ofEpochMilli(now))) {
+    if (gap.isZero() || !burst.getReleaseAt().isAfter(Instant.ofEpochMilli(now)) || isFull(burst)) {
       release(record.key(), burst, now);
     } else {
       pending.put(record.key(), burst);
     }
+  }
+
+  private static boolean isFull(PendingTurn burst) {
+    return burst.getMessageIds().size() >= MAX_BURST_MESSAGES
+        || burst.getTexts().stream().mapToInt(String::length).sum() >= MAX_BURST_CHARACTERS;
   }
 
   private boolean isDuplicate(InboundMessage message, long timestamp) {

@@ -20,9 +20,15 @@ import java.util.regex.Pattern;
  */
 public final class EntityExtractor {
 
-  private static final String AMOUNT = "(?:\\$\\s?)?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)\\s?(k|K|lakhs?|lacs?|L|cr|Cr|crores?|dollars)?";
-  private static final Pattern MONEY = Pattern.compile("(?<![\\w.])(\\$\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)\\s?(k|K)?"
-      + "|(\\d+(?:\\.\\d+)?)\\s?(k|K|lakhs?|lacs?|L|cr|Cr|crores?)\\b|(\\d{1,3}(?:,\\d{3})+|\\d+)\\s?dollars)");
+  /**
+   * A number as people write amounts. Digit runs are bounded (no amount has more than 12 digits)
+   * and never start inside another number, so a hostile run of thousands of digits costs linear
+   * time, not quadratic backtracking.
+   */
+  private static final String NUMBER = "(?<![\\d,.])(?:\\d{1,3}(?:,\\d{3}){1,4}|\\d{1,12}(?:\\.\\d{1,4})?)";
+  private static final String AMOUNT = "(?:\\$\\s?)?(" + NUMBER + ")\\s?(k|K|lakhs?|lacs?|L|cr|Cr|crores?|dollars)?";
+  private static final Pattern MONEY = Pattern.compile("(?<![\\w.])(\\$\\s?(" + NUMBER + ")\\s?(k|K)?"
+      + "|(" + NUMBER + ")\\s?(k|K|lakhs?|lacs?|L|cr|Cr|crores?)\\b|(" + NUMBER + ")\\s?dollars)");
   private static final Pattern DOWN_AFTER = Pattern.compile("(" + AMOUNT + ")\\s*(?:as (?:a )?)?down\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern DOWN_BEFORE = Pattern.compile("down\\s?payment\\s*(?:of|is|:)?\\s*(" + AMOUNT + ")", Pattern.CASE_INSENSITIVE);
   private static final Pattern TRADE_IN_AFTER = Pattern.compile("(" + AMOUNT + ")\\s*(?:trade[- ]?in|trade)\\b", Pattern.CASE_INSENSITIVE);

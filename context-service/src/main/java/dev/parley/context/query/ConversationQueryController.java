@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.parley.schemas.auth.ServiceIdentity;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.core.ParameterizedTypeReference;
@@ -15,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -55,7 +55,9 @@ class ConversationQueryController {
             : http.get().uri(base(owner) + "/internal/tenants/{t}/conversations/{c}", tenantId, conversationId)
                 .retrieve().bodyToMono(ConversationView.class)
                 .onErrorResume(org.springframework.web.reactive.function.client.WebClientResponseException.NotFound.class,
-                    e -> Mono.empty()))
+                    e -> Mono.empty())
+                .onErrorMap(e -> !(e instanceof ResponseStatusException), e -> new ResponseStatusException(
+                    HttpStatus.SERVICE_UNAVAILABLE, "the instance that owns the conversation cannot answer right now; retry", e)))
         .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no conversation " + conversationId)));
   }
 
@@ -79,18 +81,28 @@ class ConversationQueryController {
     if ("local".equals(scope)) {
       return whenReady(local.map(views -> new Page(views, views.size(), 0, views.size())));
     }
+    // Forwarded filters go in as URI variables, encoded as such: "{7*7}" is text, not a template.
+    Map<String, Object> filters = new LinkedHashMap<>();
+    filters.put("status", status);
+    filters.put("customer", customer);
+    filters.put("language", language);
+    filters.put("temperature", temperature);
+    filters.put("updatedSince", updatedSince);
+    filters.put("owner", owner);
+    filters.values().removeIf(java.util.Objects::isNull);
     Flux<List<ConversationView>> parts = Flux.fromIterable(queries.instances())
         .flatMap(host -> queries.isSelf(host) ? local : http.get()
-            .uri(UriComponentsBuilder.fromUriString(base(host)).path("/internal/tenants/{t}/conversations")
-                .queryParam("scope", "local")
-                .queryParamIfPresent("status", Optional.ofNullable(status))
-                .queryParamIfPresent("customer", Optional.ofNullable(customer))
-                .queryParamIfPresent("language", Optional.ofNullable(language))
-                .queryParamIfPresent("temperature", Optional.ofNullable(temperature))
-                .queryParamIfPresent("updatedSince", Optional.ofNullable(updatedSince))
-                .queryParamIfPresent("owner", Optional.ofNullable(owner))
-                .encode().buildAndExpand(tenantId).toUri())
-            .retrieve().bodyToMono(Page.class).map(Page::items));
+            .uri(base(host), uri -> {
+              uri.path("/internal/tenants/{t}/conversations").queryParam("scope", "local");
+              filters.keySet().forEach(name -> uri.queryParam(name, "{" + name + "}"));
+              Map<String, Object> variables = new LinkedHashMap<>(filters);
+              variables.put("t", tenantId);
+              return uri.build(variables);
+            })
+            .retrieve().bodyToMono(Page.class).map(Page::items)
+            // Another instance that cannot answer yet (rebalancing, restarting): the whole list is not ready.
+            .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                "another instance cannot answer right now; retry shortly", e)));
     return parts.switchIfEmpty(local).collectList().map(all -> {
       List<ConversationView> merged = new ArrayList<>();
       all.forEach(merged::addAll);

@@ -187,6 +187,19 @@ class ConversationTopologyTest {
   }
 
   @Test
+  void shouldCutAFloodIntoTurnsOfBoundedSize() {
+    String key = Keys.of(TENANT, "wa-1");
+    for (int i = 0; i < 120; i++) {
+      inbound.pipeInput(key, whatsApp("wa-1", "w-" + i, "flood " + i));
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(4));
+
+    List<EnrichedTurn> turns = enriched.readValuesToList();
+    assertThat(turns).extracting(turn -> turn.getTurn().getMessageIds().size()).containsExactly(50, 50, 20);
+    assertThat(turns).flatExtracting(turn -> turn.getTurn().getMessageIds()).hasSize(120).doesNotHaveDuplicates();
+  }
+
+  @Test
   void shouldReleaseBurstOnWallClockTimeWhenNoFurtherRecordArrives() {
     inbound.pipeInput(Keys.of(TENANT, "wa-1"), whatsApp("wa-1", "w-1", "is the F-150 in stock?"));
     driver.advanceWallClockTime(Duration.ofMillis(2800));

@@ -2,6 +2,7 @@ package dev.parley.ingress.admin;
 
 import dev.parley.ingress.downstream.DeliveryClient;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -24,9 +25,11 @@ import tools.jackson.databind.JsonNode;
 class DeadLettersController {
 
   private final DeliveryClient delivery;
+  private final SecurityAudit audit;
 
-  DeadLettersController(DeliveryClient delivery) {
+  DeadLettersController(DeliveryClient delivery, SecurityAudit audit) {
     this.delivery = delivery;
+    this.audit = audit;
   }
 
   @GetMapping("/ai/admin/dead-letters")
@@ -37,6 +40,8 @@ class DeadLettersController {
   @PostMapping("/ai/admin/dead-letters/{id}/redrive")
   Mono<JsonNode> redrive(@AuthenticationPrincipal Jwt jwt,
       @PathVariable @Pattern(regexp = "[A-Za-z0-9-]{1,64}", message = "id must be a dead letter's id") String id) {
-    return delivery.redriveDeadLetter(Caller.of(jwt).tenantId(), id);
+    Caller caller = Caller.of(jwt);
+    return delivery.redriveDeadLetter(caller.tenantId(), id)
+        .doOnNext(done -> audit.done(caller, "dead-letter.redrive", "dead letter " + id));
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.ingress.admin;
 
 import dev.parley.ingress.downstream.DeliveryClient;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,9 +22,11 @@ import tools.jackson.databind.JsonNode;
 class FailedDeliveriesController {
 
   private final DeliveryClient delivery;
+  private final SecurityAudit audit;
 
-  FailedDeliveriesController(DeliveryClient delivery) {
+  FailedDeliveriesController(DeliveryClient delivery, SecurityAudit audit) {
     this.delivery = delivery;
+    this.audit = audit;
   }
 
   @GetMapping("/ai/admin/failed-deliveries")
@@ -33,6 +36,8 @@ class FailedDeliveriesController {
 
   @PostMapping("/ai/admin/failed-deliveries/{id}/redrive")
   Mono<JsonNode> redrive(@AuthenticationPrincipal Jwt jwt, @PathVariable long id) {
-    return delivery.redriveFailedDelivery(Caller.of(jwt).tenantId(), id);
+    Caller caller = Caller.of(jwt);
+    return delivery.redriveFailedDelivery(caller.tenantId(), id)
+        .doOnNext(done -> audit.done(caller, "failed-delivery.redrive", "failed delivery " + id));
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.ingress.analysis;
 
+import dev.parley.ingress.validation.CleanText;
 import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.ingress.security.Caller;
 import jakarta.validation.Valid;
@@ -25,7 +26,8 @@ class AnalyzeController {
   /** Body: the message to analyse. */
   record AnalyzeRequest(
       @NotBlank(message = "message is required and must not be blank")
-      @Size(max = 4000, message = "message must be at most {max} characters") String message) {
+      @Size(max = 4000, message = "message must be at most {max} characters")
+      @CleanText(message = "message must not contain control characters or invalid Unicode") String message) {
   }
 
   private final ContextClient context;

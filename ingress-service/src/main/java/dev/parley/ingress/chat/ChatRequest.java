@@ -1,5 +1,6 @@
 package dev.parley.ingress.chat;
 
+import dev.parley.ingress.validation.CleanText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -19,6 +20,7 @@ import java.util.Map;
 public record ChatRequest(
     @NotBlank(message = "message is required and must not be blank")
     @Size(max = ChatRequest.MAX_MESSAGE, message = "message must be at most {max} characters")
+    @CleanText(message = "message must not contain control characters or invalid Unicode")
     String message,
     @Pattern(regexp = ID, message = ID_RULE) String conversationId,
     @Pattern(regexp = ID, message = ID_RULE) String messageId,
@@ -39,6 +41,6 @@ public record ChatRequest(
   public record Channel(
       @Pattern(regexp = "WEB|API", message = "channel.type must be WEB or API") String type,
       @Size(max = 20, message = "channel.metadata may hold at most {max} entries")
-      Map<@Size(max = 64) String, @Size(max = 512) String> metadata) {
+      Map<@Size(max = 64) @CleanText String, @Size(max = 512) @CleanText String> metadata) {
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.ingress.chat;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -53,9 +54,35 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @Override
   protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
       HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+    if (tooLarge(ex)) {
+      return Mono.just(tooLarge());
+    }
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, describe(ex));
     problem.setTitle("Unreadable request body");
     return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
+  }
+
+  /** A body over the limit ({@code spring.http.codecs.max-in-memory-size}) is never read whole. */
+  @ExceptionHandler
+  ResponseEntity<Object> bodyTooLarge(DataBufferLimitException ex) {
+    return tooLarge();
+  }
+
+  private static ResponseEntity<Object> tooLarge() {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+        "The request body is larger than this endpoint accepts.");
+    problem.setTitle("Request body too large");
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+
+  private static boolean tooLarge(Throwable ex) {
+    for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DataBufferLimitException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @ExceptionHandler

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import dev.parley.schemas.Keys;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,11 +27,13 @@ import reactor.core.publisher.Mono;
 public class ConversationAccess {
 
   private final ContextClient context;
+  private final SecurityAudit audit;
   private final Cache<String, String> owners = Caffeine.newBuilder()
       .maximumSize(200_000).expireAfterAccess(Duration.ofHours(1)).build();
 
-  public ConversationAccess(ContextClient context) {
+  public ConversationAccess(ContextClient context, SecurityAudit audit) {
     this.context = context;
+    this.audit = audit;
   }
 
   /**
@@ -40,8 +43,11 @@ public class ConversationAccess {
   public Mono<Void> checkChat(Caller caller, String conversationId) {
     String key = Keys.of(caller.tenantId(), conversationId);
     return owner(caller, conversationId)
+        // context-service cannot be asked right now (restarting, rebalancing): the message goes
+        // through, and context-service, which refuses a turn from anyone but the owner, decides.
+        .onErrorResume(e -> !(e instanceof NotYourConversation), e -> Mono.just(caller.userId()))
         .switchIfEmpty(Mono.fromSupplier(() -> owners.asMap().computeIfAbsent(key, k -> caller.userId())))
-        .flatMap(owner -> owner.equals(caller.userId()) ? Mono.<Void>empty() : Mono.error(notFound(conversationId)));
+        .flatMap(owner -> owner.equals(caller.userId()) ? Mono.<Void>empty() : Mono.error(someoneElses(caller, conversationId)));
   }
 
   /** The caller starts a conversation under a new id of ingress's making (random, or derived from their own ids). */
@@ -56,7 +62,7 @@ public class ConversationAccess {
     }
     return owner(caller, conversationId)
         .switchIfEmpty(Mono.error(() -> notFound(conversationId)))
-        .flatMap(owner -> owner.equals(caller.userId()) ? Mono.<Void>empty() : Mono.error(notFound(conversationId)));
+        .flatMap(owner -> owner.equals(caller.userId()) ? Mono.<Void>empty() : Mono.error(someoneElses(caller, conversationId)));
   }
 
   /**
@@ -69,7 +75,8 @@ public class ConversationAccess {
       return Mono.just(true);
     }
     return owner(caller, conversationId)
-        .flatMap(owner -> owner.equals(caller.userId()) ? Mono.just(true) : Mono.<Boolean>error(notFound(conversationId)))
+        .onErrorResume(e -> Mono.empty()) // not known right now: checked again on the first event
+        .flatMap(owner -> owner.equals(caller.userId()) ? Mono.just(true) : Mono.<Boolean>error(someoneElses(caller, conversationId)))
         .defaultIfEmpty(false);
   }
 
@@ -101,6 +108,12 @@ public class ConversationAccess {
 
   private static NotYourConversation notFound(String conversationId) {
     return new NotYourConversation(conversationId);
+  }
+
+  /** Someone else's conversation: a 404 to the caller, and an audit entry (it may be someone probing). */
+  private NotYourConversation someoneElses(Caller caller, String conversationId) {
+    audit.denied(caller, "conversation.access", "conversation " + conversationId, 404, "another user's conversation");
+    return notFound(conversationId);
   }
 
   /** 404: no conversation of that id that the caller may see. */

@@ -6,6 +6,7 @@ import dev.parley.events.ConversationStatus;
 import dev.parley.events.SalesStage;
 import dev.parley.events.SetCustomerName;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
@@ -43,10 +44,12 @@ class ConversationController {
 
   private final ConversationCommands commands;
   private final ConversationAccess access;
+  private final SecurityAudit audit;
 
-  ConversationController(ConversationCommands commands, ConversationAccess access) {
+  ConversationController(ConversationCommands commands, ConversationAccess access, SecurityAudit audit) {
     this.commands = commands;
     this.access = access;
+    this.audit = audit;
   }
 
   @PatchMapping(path = "/ai/conversations/{conversationId}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -56,6 +59,7 @@ class ConversationController {
       @Valid @RequestBody ConversationPatch patch) {
     Caller caller = Caller.of(jwt);
     if (caller.isCustomer() && (patch.stage() != null || patch.status() != null && !"CLOSED".equalsIgnoreCase(patch.status()))) {
+      audit.denied(caller, "conversation.change", "conversation " + conversationId, 403, "a customer changed stage or status");
       throw new ResponseStatusException(HttpStatus.FORBIDDEN,
           "a customer may close their conversation or give their name; the sales stage and hand-overs are for staff");
     }

@@ -1,5 +1,6 @@
 package dev.parley.ingress.conversation;
 
+import dev.parley.ingress.validation.CleanText;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,7 +17,8 @@ public record ConversationPatch(
     @Pattern(regexp = "(?i)GREETING|QUALIFYING|NEEDS_ANALYSIS|SOLUTION|COMPANY_DETAILS|QUOTING|CLOSING",
         message = "stage must be one of greeting, qualifying, needs_analysis, solution, company_details, quoting, closing")
     String stage,
-    @Size(min = 1, max = 200, message = "customerName must be 1 to 200 characters") String customerName) {
+    @Size(min = 1, max = 200, message = "customerName must be 1 to 200 characters")
+    @CleanText(message = "customerName must not contain control characters or invalid Unicode") String customerName) {
 
   @AssertTrue(message = "give at least one of status, stage, customerName")
   boolean isAnyChange() {

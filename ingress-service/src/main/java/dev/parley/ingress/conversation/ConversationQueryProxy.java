@@ -1,7 +1,9 @@
 package dev.parley.ingress.conversation;
 
+import dev.parley.ingress.validation.CleanText;
 import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -38,17 +40,20 @@ class ConversationQueryProxy {
 
   private final ContextClient context;
   private final ConversationAccess access;
+  private final SecurityAudit audit;
 
-  ConversationQueryProxy(ContextClient context, ConversationAccess access) {
+  ConversationQueryProxy(ContextClient context, ConversationAccess access, SecurityAudit audit) {
     this.context = context;
     this.access = access;
+    this.audit = audit;
   }
 
   @GetMapping("/ai/conversations")
   Mono<JsonNode> list(@AuthenticationPrincipal Jwt jwt,
       @RequestParam(required = false) @Pattern(regexp = "(?i)ACTIVE|ESCALATED|CLOSED",
           message = "status must be ACTIVE, ESCALATED or CLOSED") String status,
-      @RequestParam(required = false) @jakarta.validation.constraints.Size(max = 100, message = "customer must be at most {max} characters") String customer,
+      @RequestParam(required = false) @jakarta.validation.constraints.Size(max = 100, message = "customer must be at most {max} characters")
+      @CleanText(message = "customer must not contain control characters or invalid Unicode") String customer,
       @RequestParam(required = false) @Pattern(regexp = "[a-z]{2}", message = "language must be a two-letter code") String language,
       @RequestParam(required = false) @Pattern(regexp = "(?i)HOT|WARM|COLD", message = "temperature must be HOT, WARM or COLD") String temperature,
       @RequestParam(required = false) Instant updatedSince,
@@ -57,6 +62,7 @@ class ConversationQueryProxy {
       @Max(value = 200, message = "limit must be 1 to 200") int limit) {
     Caller caller = Caller.of(jwt);
     if (caller.isCustomer() && (customer != null && !customer.isBlank() || temperature != null && !temperature.isBlank())) {
+      audit.denied(caller, "conversation.search", "GET /ai/conversations", 403, "a customer searched others' conversations");
       throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only staff may filter by customer or lead temperature");
     }
     var query = new ContextClient.ConversationQuery(status, customer, language, temperature, updatedSince,

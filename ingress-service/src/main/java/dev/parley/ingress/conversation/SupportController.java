@@ -1,5 +1,6 @@
 package dev.parley.ingress.conversation;
 
+import dev.parley.ingress.validation.CleanText;
 import dev.parley.events.Escalate;
 import dev.parley.ingress.downstream.ContextClient;
 import dev.parley.schemas.Keys;
@@ -43,9 +44,11 @@ class SupportController {
 
   record EscalationRequest(
       @NotBlank(message = "conversationId is required") @Pattern(regexp = ID, message = ID_RULE) String conversationId,
-      @NotBlank(message = "reason is required") @Size(max = 1000, message = "reason must be at most {max} characters") String reason,
+      @NotBlank(message = "reason is required") @Size(max = 1000, message = "reason must be at most {max} characters")
+      @CleanText(message = "reason must not contain control characters or invalid Unicode") String reason,
       @Pattern(regexp = "(?i)low|normal|high|urgent", message = "priority must be low, normal, high or urgent") String priority,
-      @Size(max = 64, message = "category must be at most {max} characters") String category) {
+      @Size(max = 64, message = "category must be at most {max} characters")
+      @CleanText(message = "category must not contain control characters or invalid Unicode") String category) {
   }
 
   record EscalationTicket(String ticketId, String conversationId, String status, String priority, String category,
@@ -57,15 +60,17 @@ class SupportController {
       @NotNull(message = "rating is required") @Min(value = 1, message = "rating must be 1 to 5")
       @Max(value = 5, message = "rating must be 1 to 5") Integer rating,
       Boolean positive,
-      @Size(max = 2000, message = "comment must be at most {max} characters") String comment,
-      @Size(max = 10, message = "at most {max} categories") List<@Size(max = 64) String> categories) {
+      @Size(max = 2000, message = "comment must be at most {max} characters")
+      @CleanText(message = "comment must not contain control characters or invalid Unicode") String comment,
+      @Size(max = 10, message = "at most {max} categories") List<@Size(max = 64) @CleanText @NotNull String> categories) {
   }
 
   record FeedbackRecorded(String feedbackId, String conversationId) {
   }
 
   record AgentMessageRequest(
-      @Size(max = 4000, message = "text must be at most {max} characters") String text,
+      @Size(max = 4000, message = "text must be at most {max} characters")
+      @CleanText(message = "text must not contain control characters or invalid Unicode") String text,
       @Valid TemplateRequest template,
       @Pattern(regexp = "https://\\S{1,2000}", message = "mediaUrl must be an https URL") String mediaUrl) {
   }
@@ -75,7 +80,8 @@ class SupportController {
       @NotBlank(message = "template.id is required") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}",
           message = "template.id must be 1 to 128 letters, digits or . _ : -") String id,
       @Size(max = 20, message = "at most {max} template values")
-      List<@NotNull(message = "template values cannot be null") @Size(max = 1024, message = "template values must be at most {max} characters") String> values) {
+      List<@NotNull(message = "template values cannot be null") @Size(max = 1024, message = "template values must be at most {max} characters")
+          @CleanText(message = "template values must not contain control characters or invalid Unicode") String> values) {
   }
 
   record AgentMessageAccepted(String commandId, String conversationId, String replyId) {

@@ -3,7 +3,8 @@ package dev.parley.ingress.downstream;
 import dev.parley.schemas.auth.ServiceIdentity;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -36,16 +37,25 @@ public class ContextClient {
   }
 
   public Mono<JsonNode> conversations(String tenantId, ConversationQuery query) {
+    // Values go in as URI variables, encoded as such: a filter like "{7*7}" is text, not a template.
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("status", query.status());
+    values.put("customer", query.customer());
+    values.put("language", query.language());
+    values.put("temperature", query.temperature());
+    values.put("updatedSince", query.updatedSince());
+    values.put("owner", query.owner());
+    values.values().removeIf(java.util.Objects::isNull);
+    values.put("offset", query.offset());
+    values.put("limit", query.limit());
     return Downstream.read(http.get()
-        .uri(uri -> uri.path("/internal/tenants/{tenant}/conversations")
-            .queryParamIfPresent("status", Optional.ofNullable(query.status()))
-            .queryParamIfPresent("customer", Optional.ofNullable(query.customer()))
-            .queryParamIfPresent("language", Optional.ofNullable(query.language()))
-            .queryParamIfPresent("temperature", Optional.ofNullable(query.temperature()))
-            .queryParamIfPresent("updatedSince", Optional.ofNullable(query.updatedSince()))
-            .queryParamIfPresent("owner", Optional.ofNullable(query.owner()))
-            .queryParam("offset", query.offset()).queryParam("limit", query.limit())
-            .build(tenantId))
+        .uri(uri -> {
+          uri.path("/internal/tenants/{tenant}/conversations");
+          values.keySet().forEach(name -> uri.queryParam(name, "{" + name + "}"));
+          Map<String, Object> variables = new LinkedHashMap<>(values);
+          variables.put("tenant", tenantId);
+          return uri.build(variables);
+        })
         .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "conversation queries are");
   }
 

@@ -1,7 +1,9 @@
 package dev.parley.ingress.knowledge;
 
+import dev.parley.ingress.validation.CleanText;
 import dev.parley.ingress.downstream.LlmClient;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import dev.parley.reference.KnowledgeDocument;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.Topics;
@@ -9,6 +11,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -40,31 +43,39 @@ class KnowledgeBaseController {
 
   record DocumentRequest(
       @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "documentId must be 1 to 128 letters, digits or . _ : -") String documentId,
-      @NotBlank(message = "title is required") @Size(max = 300, message = "title must be at most {max} characters") String title,
-      @NotBlank(message = "text is required") @Size(max = 200_000, message = "text must be at most {max} characters") String text,
-      @Size(max = 64, message = "category must be at most {max} characters") String category,
-      @Size(max = 20, message = "at most {max} tags") List<@Size(max = 64) String> tags,
-      @Size(max = 500, message = "source must be at most {max} characters") String source) {
+      @NotBlank(message = "title is required") @Size(max = 300, message = "title must be at most {max} characters")
+      @CleanText(message = "title must not contain control characters or invalid Unicode") String title,
+      @NotBlank(message = "text is required") @Size(max = 200_000, message = "text must be at most {max} characters")
+      @CleanText(message = "text must not contain control characters or invalid Unicode") String text,
+      @Size(max = 64, message = "category must be at most {max} characters")
+      @CleanText(message = "category must not contain control characters or invalid Unicode") String category,
+      @Size(max = 20, message = "at most {max} tags") List<@NotNull @Size(max = 64) @CleanText String> tags,
+      @Size(max = 500, message = "source must be at most {max} characters")
+      @CleanText(message = "source must not contain control characters or invalid Unicode") String source) {
   }
 
   record Accepted(String documentId) {
   }
 
-  record Filters(@Size(max = 64) String category, @Size(max = 20) List<String> tags, Instant from, Instant to) {
+  record Filters(@Size(max = 64) @CleanText String category, @Size(max = 20) List<@NotNull @Size(max = 64) @CleanText String> tags,
+      Instant from, Instant to) {
   }
 
   record SearchRequest(
-      @NotBlank(message = "query is required") @Size(max = 1000, message = "query must be at most {max} characters") String query,
+      @NotBlank(message = "query is required") @Size(max = 1000, message = "query must be at most {max} characters")
+      @CleanText(message = "query must not contain control characters or invalid Unicode") String query,
       @Valid Filters filters,
       @Min(value = 1, message = "limit must be 1 to 50") @Max(value = 50, message = "limit must be 1 to 50") Integer limit) {
   }
 
   private final KafkaTemplate<String, SpecificRecord> kafka;
   private final LlmClient llm;
+  private final SecurityAudit audit;
 
-  KnowledgeBaseController(KafkaTemplate<String, SpecificRecord> kafka, LlmClient llm) {
+  KnowledgeBaseController(KafkaTemplate<String, SpecificRecord> kafka, LlmClient llm, SecurityAudit audit) {
     this.kafka = kafka;
     this.llm = llm;
+    this.audit = audit;
   }
 
   @PostMapping(path = "/ai/knowledge-base/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -82,6 +93,7 @@ class KnowledgeBaseController {
         .setUpdatedAt(Instant.now())
         .build();
     return Mono.fromFuture(() -> kafka.send(Topics.KNOWLEDGE_DOCUMENTS.name(), Keys.of(caller.tenantId(), id), document))
+        .doOnSuccess(sent -> audit.done(caller, "knowledge.write", "document " + id))
         .thenReturn(ResponseEntity.accepted().body(new Accepted(id)))
         .onErrorMap(e -> !(e instanceof ResponseStatusException),
             e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the document could not be accepted right now; retry", e));

@@ -1,17 +1,22 @@
 package dev.parley.ingress.security;
 
 import dev.parley.schemas.Keys;
+import dev.parley.schemas.auth.InternalApiSecurity;
 import dev.parley.schemas.auth.ProblemResponses;
 import dev.parley.schemas.auth.ServiceIdentity;
+import dev.parley.schemas.auth.ServiceIdentityConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -43,25 +48,28 @@ import reactor.core.publisher.Mono;
  * <p>The actuator (beyond health and info) answers only the internal service identity.
  */
 @Configuration
+@EnableConfigurationProperties(TenantOrigins.class)
+@Import(ServiceIdentityConfiguration.class) // ingress calls the internal APIs as itself
 class SecurityConfiguration {
 
   static final String CUSTOMER = Role.CUSTOMER.name();
   static final String AGENT = Role.AGENT.name();
   static final String ADMIN = Role.ADMIN.name();
 
-  /** The operational endpoints: probes are open, the rest is for Parley's services and operators' tools. */
+  /** Health probes: open to all, reading no token. */
+  @Bean
+  @Order(0)
+  SecurityWebFilterChain probes(ServerHttpSecurity http) {
+    return InternalApiSecurity.probes(http);
+  }
+
+  /** The other operational endpoints (metrics, mappings) are for Parley's services and operators' tools. */
   @Bean
   @Order(1)
   SecurityWebFilterChain actuator(ServerHttpSecurity http, ServiceIdentity services, ProblemResponses problems) {
-    return http
+    return InternalApiSecurity.stateless(http)
         .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/actuator", "/actuator/**"))
-        .csrf(ServerHttpSecurity.CsrfSpec::disable)
-        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-        .logout(ServerHttpSecurity.LogoutSpec::disable)
-        .authorizeExchange(exchanges -> exchanges
-            .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-            .anyExchange().authenticated())
+        .authorizeExchange(exchanges -> exchanges.anyExchange().authenticated())
         .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> jwt.jwtDecoder(services.decoder()))
             .authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
@@ -70,9 +78,11 @@ class SecurityConfiguration {
 
   @Bean
   @Order(2)
-  SecurityWebFilterChain publicApi(ServerHttpSecurity http, ReactiveJwtDecoder userTokens, ProblemResponses problems) {
+  SecurityWebFilterChain publicApi(ServerHttpSecurity http, ReactiveJwtDecoder userTokens, ProblemResponses problems,
+      SecurityAudit audit, TenantOrigins origins) {
     return http
         .csrf(ServerHttpSecurity.CsrfSpec::disable) // bearer tokens, no cookies: nothing for CSRF to ride on
+        .cors(cors -> cors.configurationSource(origins.corsSource()))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -104,6 +114,16 @@ class SecurityConfiguration {
             .bearerTokenConverter(bearerTokens())
             .authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        // Who acts with which role: a user seen with another role than before is an audit entry.
+        .addFilterAfter((exchange, chain) -> exchange.getPrincipal()
+            .doOnNext(principal -> {
+              if (principal instanceof JwtAuthenticationToken token) {
+                audit.seen(Caller.of(token.getToken()));
+              }
+            })
+            .then(chain.filter(exchange)), SecurityWebFiltersOrder.AUTHORIZATION)
+        // A browser on a website the caller's tenant does not list may not use the API.
+        .addFilterAfter(origins.tenantCheck(), SecurityWebFiltersOrder.AUTHORIZATION)
         .build();
   }
 
@@ -113,14 +133,8 @@ class SecurityConfiguration {
   }
 
   @Bean
-  ProblemResponses problemResponses() {
-    return new ProblemResponses();
-  }
-
-  @Bean
-  ServiceIdentity serviceIdentity(@Value("${spring.application.name}") String service,
-      @Value("${parley.auth.service-secret:}") String secret) {
-    return new ServiceIdentity(service, secret);
+  ProblemResponses problemResponses(SecurityAudit audit) {
+    return new AuditedProblemResponses(audit);
   }
 
   /**

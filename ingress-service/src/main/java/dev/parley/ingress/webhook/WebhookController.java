@@ -1,10 +1,13 @@
 package dev.parley.ingress.webhook;
 
+import dev.parley.ingress.validation.CleanText;
 import dev.parley.ingress.downstream.DeliveryClient;
 import dev.parley.ingress.security.Caller;
+import dev.parley.ingress.security.SecurityAudit;
 import dev.parley.schemas.WebhookEvents;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.ArrayList;
@@ -35,15 +38,18 @@ import tools.jackson.databind.JsonNode;
 class WebhookController {
 
   record Registration(
-      @NotBlank(message = "url is required") @Size(max = 2000, message = "url must be at most {max} characters") String url,
-      @Size(max = 20, message = "at most {max} events") List<String> events) {
+      @NotBlank(message = "url is required") @Size(max = 2000, message = "url must be at most {max} characters")
+      @CleanText(message = "url must not contain control characters or invalid Unicode") String url,
+      @Size(max = 20, message = "at most {max} events") List<@NotNull(message = "events cannot be null") @Size(max = 64) String> events) {
   }
 
   private final DeliveryClient delivery;
+  private final SecurityAudit audit;
   private final boolean allowHttp;
 
-  WebhookController(DeliveryClient delivery, @Value("${parley.webhooks.allow-http:false}") boolean allowHttp) {
+  WebhookController(DeliveryClient delivery, SecurityAudit audit, @Value("${parley.webhooks.allow-http:false}") boolean allowHttp) {
     this.delivery = delivery;
+    this.audit = audit;
     this.allowHttp = allowHttp;
   }
 
@@ -58,6 +64,7 @@ class WebhookController {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "unknown events " + unknown + "; known: " + WebhookEvents.SUBSCRIBABLE.stream().sorted().toList());
     }
     return delivery.registerWebhook(caller.tenantId(), registration.url(), events, caller.userId())
+        .doOnNext(created -> audit.done(caller, "webhook.register", "webhook " + created.get("id").asString()))
         .map(created -> ResponseEntity.created(URI.create("/ai/webhooks/" + created.get("id").asString())).body(created));
   }
 
@@ -68,11 +75,13 @@ class WebhookController {
 
   @DeleteMapping("/ai/webhooks/{id}")
   Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Jwt jwt, @PathVariable String id) {
-    return delivery.deleteWebhook(Caller.of(jwt).tenantId(), id)
+    Caller caller = Caller.of(jwt);
+    return delivery.deleteWebhook(caller.tenantId(), id)
         .map(deleted -> {
           if (!deleted) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no webhook " + id);
           }
+          audit.done(caller, "webhook.delete", "webhook " + id);
           return ResponseEntity.noContent().<Void>build();
         });
   }

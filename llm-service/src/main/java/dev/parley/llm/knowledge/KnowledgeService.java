@@ -1,10 +1,16 @@
 package dev.parley.llm.knowledge;
 
+import dev.parley.llm.PostgresText;
 import dev.langchain4j.data.document.Document;
+import dev.parley.llm.PostgresText;
 import dev.langchain4j.data.document.DocumentSplitter;
+import dev.parley.llm.PostgresText;
 import dev.langchain4j.data.document.splitter.DocumentSplitters;
+import dev.parley.llm.PostgresText;
 import dev.langchain4j.data.embedding.Embedding;
+import dev.parley.llm.PostgresText;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.parley.llm.PostgresText;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.parley.reference.KnowledgeDocument;
 import java.util.ArrayList;
@@ -49,11 +55,13 @@ public final class KnowledgeService {
   private Mono<Void> index(KnowledgeDocument document) {
     return Mono.fromCallable(() -> chunks(document)).subscribeOn(Schedulers.boundedElastic())
         .flatMap(chunks -> store.replace(new KnowledgeStore.DocumentMeta(document.getTenantId(), document.getDocumentId(),
-            document.getTitle(), document.getCategory(), document.getTags(), document.getSource(), document.getUpdatedAt()), chunks));
+            PostgresText.of(document.getTitle()), PostgresText.of(document.getCategory()),
+            document.getTags().stream().map(PostgresText::of).toList(), PostgresText.of(document.getSource()),
+            document.getUpdatedAt()), chunks));
   }
 
   List<KnowledgeStore.Chunk> chunks(KnowledgeDocument document) {
-    List<TextSegment> segments = splitter.split(Document.from(document.getText()));
+    List<TextSegment> segments = splitter.split(Document.from(PostgresText.of(document.getText())));
     List<Embedding> vectors = embeddings.embedAll(segments).content();
     List<KnowledgeStore.Chunk> chunks = new ArrayList<>();
     for (int i = 0; i < segments.size(); i++) {
@@ -66,8 +74,9 @@ public final class KnowledgeService {
     return store.delete(tenantId, documentId);
   }
 
-  public Mono<Found> search(String tenantId, String query, SearchFilters filters, int limit) {
+  public Mono<Found> search(String tenantId, String text, SearchFilters filters, int limit) {
     long started = System.nanoTime();
+    String query = PostgresText.of(text);
     return Mono.fromCallable(() -> embeddings.embed(query).content().vector()).subscribeOn(Schedulers.boundedElastic())
         .flatMap(vector -> store.search(tenantId, query, vector, filters, limit))
         .map(result -> new Found(result.hits(), result.total(), (System.nanoTime() - started) / 1_000_000));

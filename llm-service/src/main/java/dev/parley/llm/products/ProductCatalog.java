@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import dev.parley.llm.PostgresText;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -76,14 +77,14 @@ public final class ProductCatalog {
                     location = EXCLUDED.location, stock = EXCLUDED.stock, description = EXCLUDED.description,
                     embedding = EXCLUDED.embedding, updated_at = EXCLUDED.updated_at
                   WHERE products.updated_at <= EXCLUDED.updated_at""")
-              .bind("t", product.getTenantId()).bind("p", product.getProductId()).bind("name", product.getName())
+              .bind("t", product.getTenantId()).bind("p", product.getProductId()).bind("name", PostgresText.of(product.getName()))
               .bind("price", product.getPrice()).bind("currency", product.getCurrency()).bind("stock", product.getStock())
               .bind("embedding", new PGvector(vector).toString())
               .bind("updated", OffsetDateTime.ofInstant(product.getUpdatedAt(), ZoneOffset.UTC));
-          spec = bindOrNull(spec, "category", product.getCategory());
-          spec = bindOrNull(spec, "configuration", product.getConfiguration());
-          spec = bindOrNull(spec, "location", product.getLocation());
-          spec = bindOrNull(spec, "description", product.getDescription());
+          spec = bindOrNull(spec, "category", PostgresText.of(product.getCategory()));
+          spec = bindOrNull(spec, "configuration", PostgresText.of(product.getConfiguration()));
+          spec = bindOrNull(spec, "location", PostgresText.of(product.getLocation()));
+          spec = bindOrNull(spec, "description", PostgresText.of(product.getDescription()));
           return spec.then();
         });
   }
@@ -93,7 +94,8 @@ public final class ProductCatalog {
   }
 
   /** Products matching the filters, ranked by how close their description is to the query. */
-  public List<Item> search(String tenantId, String query, Filters filters, int limit) {
+  public List<Item> search(String tenantId, String text, Filters filters, int limit) {
+    String query = PostgresText.of(text);
     float[] vector = embeddings.embed(query).content().vector();
     var spec = db.sql("""
             SELECT product_id, name, category, configuration, price, currency, location, stock,

@@ -1,8 +1,9 @@
 package dev.parley.schemas.auth;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
@@ -12,15 +13,17 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
  * class ({@code @Import(InternalApiConfiguration.class)}).
  */
 @Configuration(proxyBeanMethods = false)
+@Import(ServiceIdentityConfiguration.class)
 public class InternalApiConfiguration {
 
   @Bean
-  ServiceIdentity serviceIdentity(@Value("${spring.application.name}") String service,
-      @Value("${parley.auth.service-secret:}") String secret) {
-    return new ServiceIdentity(service, secret);
+  @Order(0)
+  SecurityWebFilterChain probes(ServerHttpSecurity http) {
+    return InternalApiSecurity.probes(http);
   }
 
   @Bean
+  @Order(1)
   SecurityWebFilterChain internalApi(ServerHttpSecurity http, ServiceIdentity identity) {
     return InternalApiSecurity.chain(http, identity);
   }

@@ -30,7 +30,13 @@ public class ProblemResponses implements ServerAuthenticationEntryPoint, ServerA
 
   @Override
   public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
-    return write(exchange, HttpStatus.FORBIDDEN, "The token's role may not do this.");
+    return write(exchange, HttpStatus.FORBIDDEN, reason(denied));
+  }
+
+  /** Why access was denied: the exception's own words when a check gave them, else the role. */
+  protected static String reason(AccessDeniedException denied) {
+    String message = denied.getMessage();
+    return message == null || message.equals("Access Denied") ? "The token's role may not do this." : message;
   }
 
   protected Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail) {
@@ -38,7 +44,7 @@ public class ProblemResponses implements ServerAuthenticationEntryPoint, ServerA
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     String body = "{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
-        + ",\"detail\":\"" + detail + "\",\"instance\":\"" + json(exchange.getRequest().getPath().value()) + "\"}";
+        + ",\"detail\":\"" + json(detail) + "\",\"instance\":\"" + json(exchange.getRequest().getPath().value()) + "\"}";
     // Read (and drop) the request body first: answering before it is consumed leaves the
     // keep-alive connection in a state where a client's next request on it can hang.
     return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then(Mono.defer(() ->

@@ -3,6 +3,7 @@ package dev.parley.delivery.channel.webhook;
 import dev.parley.delivery.channel.DeliveryException;
 import dev.parley.delivery.channel.Outbound;
 import dev.parley.delivery.channel.Outgoing;
+import dev.parley.delivery.channel.outbound.OutboundAddresses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class WebhookChannel implements Outbound {
       throw new DeliveryException("webhook answered " + e.getStatusCode().value(),
           DeliveryException.retriableStatus(e.getStatusCode().value()), e);
     } catch (WebClientRequestException e) {
+      if (e.getMostSpecificCause() instanceof OutboundAddresses.Refused refused) {
+        throw new DeliveryException(refused.getMessage(), false, e); // where it now leads, it must not go
+      }
       throw new DeliveryException("webhook unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), true, e);
     } catch (IllegalStateException e) {
       throw new DeliveryException("webhook did not answer within " + timeout.toSeconds() + " s", true, e);

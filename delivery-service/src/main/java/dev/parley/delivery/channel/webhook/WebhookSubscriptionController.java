@@ -1,5 +1,7 @@
 package dev.parley.delivery.channel.webhook;
 
+import dev.parley.delivery.channel.outbound.OutboundAddresses;
+import dev.parley.delivery.secrets.SecretBox;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -16,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Internal API behind ingress's {@code /ai/webhooks}: ingress authenticates the tenant's admin and
- * validates the request; this stores it. Not exposed publicly.
+ * validates the request; this checks where the URL leads ({@link OutboundAddresses}) and stores it.
+ * Answers only Parley's services.
  */
 @RestController
 class WebhookSubscriptionController {
@@ -24,8 +27,8 @@ class WebhookSubscriptionController {
   record Registration(String url, List<String> events, String createdBy) {
   }
 
-  /** A webhook as listed: never its secret. */
-  record WebhookView(String id, String url, List<String> events, String createdBy, Instant createdAt) {
+  /** A webhook as listed: never its secret, only a hint to tell secrets apart. */
+  record WebhookView(String id, String url, List<String> events, String secretHint, String createdBy, Instant createdAt) {
   }
 
   /** A new webhook: the only time its secret is shown. */
@@ -34,15 +37,23 @@ class WebhookSubscriptionController {
 
   private final WebhookSubscriptions subscriptions;
   private final TenantWebhooks webhooks;
+  private final OutboundAddresses addresses;
 
-  WebhookSubscriptionController(WebhookSubscriptions subscriptions, TenantWebhooks webhooks) {
+  WebhookSubscriptionController(WebhookSubscriptions subscriptions, TenantWebhooks webhooks, OutboundAddresses addresses) {
     this.subscriptions = subscriptions;
     this.webhooks = webhooks;
+    this.addresses = addresses;
   }
 
+  /** 400 for a URL Parley will not send to (not https, or a host that resolves to an internal address). */
   @PostMapping("/internal/tenants/{tenant}/webhooks")
   Mono<ResponseEntity<Registered>> register(@PathVariable String tenant, @RequestBody Registration registration) {
     return Mono.fromCallable(() -> {
+      try {
+        addresses.checkUrl(registration.url());
+      } catch (OutboundAddresses.Refused e) {
+        throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+      }
       try {
         var created = subscriptions.register(tenant, registration.url(), registration.events(), registration.createdBy());
         webhooks.changed(tenant);
@@ -57,7 +68,7 @@ class WebhookSubscriptionController {
   @GetMapping("/internal/tenants/{tenant}/webhooks")
   Mono<List<WebhookView>> list(@PathVariable String tenant) {
     return Mono.fromCallable(() -> subscriptions.of(tenant).stream()
-            .map(s -> new WebhookView(s.id(), s.url(), s.events(), s.createdBy(), s.createdAt())).toList())
+            .map(s -> new WebhookView(s.id(), s.url(), s.events(), SecretBox.hint(s.secret()), s.createdBy(), s.createdAt())).toList())
         .subscribeOn(Schedulers.boundedElastic());
   }
 
