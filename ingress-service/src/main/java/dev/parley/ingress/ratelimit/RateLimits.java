@@ -5,9 +5,12 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -16,7 +19,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * How fast one user, one WhatsApp number and one tenant may send messages. Buckets live in
  * PostgreSQL (Bucket4j, {@code rate_limit_buckets}), so the limits hold across every ingress
- * instance; concurrent checks of one bucket in one instance share a database round trip.
+ * instance; concurrent checks of one bucket in one instance share a database round trip, and a
+ * busy tenant's bucket is written in small batches ({@link #tenantBucket}).
  *
  * <p>A message takes a token from the sender's bucket, then from the tenant's; when the tenant's is
  * empty the sender's token is given back. Over the limit: {@link RateLimitExceeded} (429 with
@@ -29,6 +33,12 @@ public class RateLimits {
 
   private final RateLimitSettings settings;
   private final ProxyManager<String> buckets;
+  /**
+   * Bucket proxies by key and limits, kept: Bucket4j's batching (concurrent checks of one bucket
+   * share one database round trip) and delaying work within one proxy.
+   */
+  private final Cache<String, BucketProxy> proxies = Caffeine.newBuilder()
+      .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   public RateLimits(RateLimitSettings settings, ProxyManager<String> buckets) {
     this.settings = settings;
@@ -51,14 +61,14 @@ public class RateLimits {
     }
     RateLimitSettings.Limits limits = settings.of(tenantId);
     return Mono.fromRunnable(() -> {
-      ConsumptionProbe sender = bucket(senderKey, limits, () -> senderConfiguration(limits)).tryConsumeAndReturnRemaining(1);
+      BucketProxy senderBucket = senderBucket(senderKey, limits);
+      ConsumptionProbe sender = senderBucket.tryConsumeAndReturnRemaining(1);
       if (!sender.isConsumed()) {
         throw new RateLimitExceeded(senderDetail, Duration.ofNanos(sender.getNanosToWaitForRefill()));
       }
-      var tenant = bucket("tenant:" + tenantId, limits, () -> tenantConfiguration(limits));
-      ConsumptionProbe all = tenant.tryConsumeAndReturnRemaining(1);
+      ConsumptionProbe all = tenantBucket(tenantId, limits).tryConsumeAndReturnRemaining(1);
       if (!all.isConsumed()) {
-        bucket(senderKey, limits, () -> senderConfiguration(limits)).addTokens(1); // not the sender's fault
+        senderBucket.addTokens(1); // not the sender's fault
         throw new RateLimitExceeded("this business's assistant is receiving more messages than its plan allows",
             Duration.ofNanos(all.getNanosToWaitForRefill()));
       }
@@ -70,13 +80,29 @@ public class RateLimits {
         .then();
   }
 
-  private io.github.bucket4j.distributed.BucketProxy bucket(String key, RateLimitSettings.Limits limits,
-      Supplier<BucketConfiguration> configuration) {
-    return buckets.builder()
+  /** A sender's bucket: exact (a sender sends a few messages a minute; each check is one round trip). */
+  private BucketProxy senderBucket(String key, RateLimitSettings.Limits limits) {
+    return proxies.get(key + "@" + version(limits), k -> buckets.builder()
         // When a tenant's limits change, its buckets take the new ones and keep what they used.
         .withImplicitConfigurationReplacement(version(limits), TokensInheritanceStrategy.PROPORTIONALLY)
         .withOptimization(Optimizations.batching())
-        .build(key, configuration);
+        .build(key, () -> senderConfiguration(limits)));
+  }
+
+  /**
+   * A tenant's bucket, which every message of the tenant passes: each instance takes up to a
+   * thousandth of the hourly limit (at least 1, so small limits stay exact) or 100 ms of messages
+   * locally before writing them to the shared bucket, so the tenant's row is not a queue every
+   * message waits in. The limit may be overrun by that much per instance, never more.
+   */
+  private BucketProxy tenantBucket(String tenantId, RateLimitSettings.Limits limits) {
+    String key = "tenant:" + tenantId;
+    long unsynchronized = Math.max(1, limits.perTenantPerHour() / 1_000);
+    return proxies.get(key + "@" + version(limits), k -> buckets.builder()
+        .withImplicitConfigurationReplacement(version(limits), TokensInheritanceStrategy.PROPORTIONALLY)
+        .withOptimization(unsynchronized == 1 ? Optimizations.batching()
+            : Optimizations.delaying(new DelayParameters(unsynchronized, Duration.ofMillis(100))))
+        .build(key, () -> tenantConfiguration(limits)));
   }
 
   static BucketConfiguration senderConfiguration(RateLimitSettings.Limits limits) {
