@@ -58,6 +58,9 @@ psql_admin "-c \"ALTER ROLE parley CREATEROLE\"" >/dev/null
 psql_admin "-c \"GRANT pg_signal_backend TO parley\"" >/dev/null
 services="llm delivery ingress"
 for service in $services; do ensure_role "parley_$service"; done
+# parley may reset the services' schemas (the local run and the tests start on a fresh broker, and
+# the databases must start afresh with it).
+psql_admin "-c \"GRANT parley_llm, parley_delivery, parley_ingress TO parley\"" >/dev/null
 for database in parley parley_test; do # the local run's and the tests'
   psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname = '$database'\"" | grep -q 1 \
     || su postgres -c "createdb -O parley $database"

@@ -1,6 +1,7 @@
 package dev.parley.context;
 
 import dev.parley.schemas.auth.InternalApiConfiguration;
+import dev.parley.schemas.health.WorkersConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
@@ -11,7 +12,8 @@ import org.springframework.context.annotation.Import;
  * Kafka Streams stores (changelogged), so the service can be restarted or moved freely.
  */
 @SpringBootApplication
-@Import(InternalApiConfiguration.class) // its HTTP API answers only Parley's services
+// Its HTTP API answers only Parley's services; its background workers report to its health.
+@Import({InternalApiConfiguration.class, WorkersConfiguration.class})
 public class ContextApplication {
 
   public static void main(String[] args) {

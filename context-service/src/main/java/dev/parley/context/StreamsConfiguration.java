@@ -66,6 +66,7 @@ class StreamsConfiguration {
   StreamsBuilderFactoryBeanConfigurer conversationTopology(ConversationTopology.Settings settings, AvroSerdes serdes) {
     return factory -> {
       factory.setLeaveGroupOnClose(true);
+      factory.setStreamsUncaughtExceptionHandler(new StreamThreadReplacement(5, Duration.ofMinutes(5), java.time.Clock.systemUTC()));
       factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
         @Override
         public void configureBuilder(StreamsBuilder builder) {

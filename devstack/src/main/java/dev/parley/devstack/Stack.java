@@ -88,6 +88,8 @@ public final class Stack implements AutoCloseable {
     // Local state belongs to the broker it was built from: a new broker means new changelogs, and
     // stale stores whose checkpoints happen to fit them would be trusted as current.
     deleteRecursively(options.workDir().resolve("state"));
+    // The broker is new: so is what the services keep in PostgreSQL about its log.
+    ServiceSchemas.reset(options.database());
     createTopics();
 
     int registryPort = freePort();

@@ -48,6 +48,7 @@ class ConversationWebhookIT {
         "conversation.started", "conversation.escalated", "conversation.handed_back", "conversation.closed");
     var escalated = events.get(1);
     assertThat(escalated.header("X-Parley-Event")).isEqualTo("conversation.escalated");
+    assertThat(escalated.header("Idempotency-Key")).as("receivers de-duplicate on it").isEqualTo(escalated.json().get("eventId").asString());
     assertThat(escalated.json().get("escalation").get("ticketId").asString()).isEqualTo(ticket.json().get("ticketId").asString());
     assertThat(escalated.json().get("escalation").get("priority").asString()).isEqualTo("high");
     assertThat(escalated.json().get("requestedBy").asString()).isEqualTo("u-7");

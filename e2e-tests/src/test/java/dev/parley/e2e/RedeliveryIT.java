@@ -18,7 +18,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** A turn delivered again to llm-service (as after a crash or a rebalance) is not answered twice. */
+/**
+ * A turn delivered again to llm-service (as after a crash, a rebalance, or a replay of the log) is
+ * not answered twice: its earlier reply goes out again under the same id, so whoever waits for it
+ * gets it and everyone who had it recognises it.
+ */
 class RedeliveryIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -44,6 +48,12 @@ class RedeliveryIT {
 
     List<AssistantReply> replies = TopicReader.read(Topics.REPLIES, r -> r.getConversationId().equals(conversation),
         found -> found.stream().anyMatch(r -> r.getEventId().equals(sentinelReply)), WAIT);
-    assertThat(replies.stream().filter(r -> r.getTurnId().equals(turn.getEventId()))).hasSize(1);
+    List<AssistantReply> forTurn = replies.stream().filter(r -> r.getTurnId().equals(turn.getEventId())).toList();
+    assertThat(forTurn).extracting(AssistantReply::getEventId).as("one answer, sent again under its id").containsOnly(
+        first.body().get("replyId").asString());
+    assertThat(forTurn).extracting(AssistantReply::getText).containsOnly(first.body().get("reply").asString());
+    var staff = new Client(stack.ingressUrl(), stack.tokens().mintAgent(SampleData.TENANT, "agent-1", Duration.ofHours(1)));
+    assertThat(staff.poll("/ai/conversations/" + conversation, v -> v.get("replyCount").asInt() >= 2).get("replyCount").asInt())
+        .as("the conversation counts it once").isEqualTo(2);
   }
 }

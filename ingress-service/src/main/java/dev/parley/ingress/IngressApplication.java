@@ -1,7 +1,9 @@
 package dev.parley.ingress;
 
+import dev.parley.schemas.health.WorkersConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -11,6 +13,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @EnableScheduling
+@Import(WorkersConfiguration.class) // its background workers report to its health
 @org.springframework.boot.context.properties.EnableConfigurationProperties(dev.parley.ingress.whatsapp.WazzupChannels.class)
 public class IngressApplication {
 

@@ -1,6 +1,7 @@
 package dev.parley.llm;
 
 import dev.parley.schemas.auth.InternalApiConfiguration;
+import dev.parley.schemas.health.WorkersConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
@@ -10,7 +11,8 @@ import org.springframework.context.annotation.Import;
  * language model (or the offline model), streams reply chunks and publishes the reply.
  */
 @SpringBootApplication
-@Import(InternalApiConfiguration.class) // its HTTP API answers only Parley's services
+// Its HTTP API answers only Parley's services; its background workers report to its health.
+@Import({InternalApiConfiguration.class, WorkersConfiguration.class})
 @org.springframework.boot.context.properties.EnableConfigurationProperties(dev.parley.llm.tenant.TenantSettings.class)
 public class LlmApplication {
 

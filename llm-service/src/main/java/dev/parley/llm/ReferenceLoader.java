@@ -2,6 +2,7 @@ package dev.parley.llm;
 
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.Keys;
+import dev.parley.schemas.health.Workers;
 import dev.parley.schemas.TopicFollower;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ReferenceLoader<V extends SpecificRecord> implements SmartLif
   private final AvroSerdes serdes;
   private final Function<V, Mono<?>> upsert;
   private final BiFunction<String, String, Mono<?>> delete;
+  private final Workers workers;
   private volatile TopicFollower follower;
 
   /**
@@ -36,7 +38,8 @@ public final class ReferenceLoader<V extends SpecificRecord> implements SmartLif
    * @param delete removes by tenant id and entity id (the parts of the record key)
    */
   public ReferenceLoader(String name, String topic, Class<V> type, KafkaProperties properties, AvroSerdes serdes,
-      Function<V, Mono<?>> upsert, BiFunction<String, String, Mono<?>> delete) {
+      Function<V, Mono<?>> upsert, BiFunction<String, String, Mono<?>> delete, Workers workers) {
+    this.workers = workers;
     this.name = name;
     this.topic = topic;
     this.type = type;
@@ -56,7 +59,9 @@ public final class ReferenceLoader<V extends SpecificRecord> implements SmartLif
             String key = record.key();
             delete.apply(Keys.tenantOf(key), key.substring(key.indexOf(':') + 1)).block(TIMEOUT);
           }
-        }, () -> { });
+        // The store's database may be down for a while: the same record is tried again until it is
+        // stored (health says "not ready" meanwhile); nothing of the topic is skipped.
+        }, () -> { }, workers, TopicFollower.OnFailure.RETRY);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.parley.schemas;
 
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ChannelInfo;
+import dev.parley.events.Intent;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.ReplyFailure;
@@ -25,20 +27,27 @@ public final class FallbackReplies {
 
   /** The fallback reply to a turn, under the turn's reply id. */
   public static AssistantReply reply(EnrichedTurn turn, String replyId, ModelInfo model, Instant now) {
+    return reply(turn.getTenantId(), turn.getConversationId(), turn.getEventId(), turn.getTurn().getMessageIds(),
+        turn.getTurn().getChannel(), turn.getIntent(), replyId, model, turn.getTurn().getFirstReceivedAt(), now);
+  }
+
+  /** The fallback reply to messages that never became an enriched turn (their processing failed). */
+  public static AssistantReply reply(String tenantId, String conversationId, String turnId, List<String> messageIds,
+      ChannelInfo channel, Intent intent, String replyId, ModelInfo model, Instant received, Instant now) {
     return AssistantReply.newBuilder()
         .setEventId(replyId)
-        .setTenantId(turn.getTenantId())
-        .setConversationId(turn.getConversationId())
-        .setTurnId(turn.getEventId())
-        .setMessageIds(turn.getTurn().getMessageIds())
-        .setChannel(turn.getTurn().getChannel())
+        .setTenantId(tenantId)
+        .setConversationId(conversationId)
+        .setTurnId(turnId)
+        .setMessageIds(messageIds)
+        .setChannel(channel)
         .setText(TEXT)
         .setStatus(ReplyStatus.FALLBACK)
-        .setIntent(turn.getIntent())
+        .setIntent(intent != null ? intent : new Intent("other", 0.0))
         .setSuggestedActions(List.of(CONNECT_SALES_PERSON))
         .setModel(model)
         .setUsage(new TokenUsage(0, 0, false, 0.0))
-        .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - turn.getTurn().getFirstReceivedAt().toEpochMilli()))
+        .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - received.toEpochMilli()))
         .setCreatedAt(now)
         .build();
   }

@@ -1,5 +1,6 @@
 package dev.parley.schemas;
 
+import dev.parley.schemas.health.Workers;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,6 +32,20 @@ public final class TopicFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** What to do when the handler fails on a record. */
+  public enum OnFailure {
+    /**
+     * Try the same record again, with backoff, until it succeeds (a store whose database is down:
+     * nothing may be skipped); the worker reports RETRYING meanwhile.
+     */
+    RETRY,
+    /** Log the failure (never the record) and go on with the next record. */
+    SKIP
+  }
+
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
   /** Where to start reading. */
   public enum StartAt {
     /** The whole topic: {@link #start} returns once what was there at start has been handled. */
@@ -42,14 +57,18 @@ public final class TopicFollower implements AutoCloseable {
   private final KafkaConsumer<String, SpecificRecord> consumer;
   private final Consumer<ConsumerRecord<String, SpecificRecord>> handler;
   private final Runnable afterPoll;
+  private final Workers.Worker worker;
+  private final OnFailure onFailure;
   private final Thread thread;
   private volatile boolean running = true;
 
   private TopicFollower(String name, KafkaConsumer<String, SpecificRecord> consumer,
-      Consumer<ConsumerRecord<String, SpecificRecord>> handler, Runnable afterPoll) {
+      Consumer<ConsumerRecord<String, SpecificRecord>> handler, Runnable afterPoll, Workers.Worker worker, OnFailure onFailure) {
     this.consumer = consumer;
     this.handler = handler;
     this.afterPoll = afterPoll;
+    this.worker = worker;
+    this.onFailure = onFailure;
     this.thread = new Thread(this::follow, name);
     this.thread.setDaemon(true);
   }
@@ -59,16 +78,18 @@ public final class TopicFollower implements AutoCloseable {
    *
    * @param clientConfig consumer settings (bootstrap servers, security); any group id is ignored
    * @param afterPoll    runs on the follower's thread after every poll, for time-based work
+   * @param workers      where the follower reports how it is doing (health)
+   * @param onFailure    what a failing handler means
    */
   public static TopicFollower start(String name, Map<String, Object> clientConfig, AvroSerdes serdes,
       Collection<String> topics, StartAt startAt, Consumer<ConsumerRecord<String, SpecificRecord>> handler,
-      Runnable afterPoll) {
+      Runnable afterPoll, Workers workers, OnFailure onFailure) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     var consumer = new KafkaConsumer<>(config, new StringDeserializer(), serdes.<SpecificRecord>anyRecordSerde().deserializer());
-    TopicFollower follower = new TopicFollower(name, consumer, handler, afterPoll);
+    TopicFollower follower = new TopicFollower(name, consumer, handler, afterPoll, workers.register(name), onFailure);
     try {
       List<TopicPartition> partitions = topics.stream().flatMap(topic -> partitionsOf(consumer, topic).stream()).toList();
       consumer.assign(partitions);
@@ -85,6 +106,10 @@ public final class TopicFollower implements AutoCloseable {
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
+    } catch (InterruptedException e) {
+      consumer.close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + topics, e);
     }
     follower.thread.start();
     return follower;
@@ -103,23 +128,53 @@ public final class TopicFollower implements AutoCloseable {
       while (running) {
         pollOnce();
       }
-    } catch (WakeupException stopping) {
-      // close() woke us
+      worker.stopped();
+    } catch (WakeupException | InterruptedException stopping) {
+      worker.stopped(); // close() woke us
+    } catch (RuntimeException e) {
+      // Nothing more will be read: the service is not alive any more (health says so, with why).
+      log.error("follower {} stopped: {}", thread.getName(), e.toString());
+      worker.died(e);
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
   }
 
-  private void pollOnce() {
+  private void pollOnce() throws InterruptedException {
     try {
       for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(POLL)) {
-        handler.accept(record);
+        handle(record);
       }
     } catch (RecordDeserializationException e) {
       log.warn("skipping undecodable record at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
       consumer.seek(e.topicPartition(), e.offset() + 1);
     }
     afterPoll.run();
+    worker.running();
+  }
+
+  private void handle(ConsumerRecord<String, SpecificRecord> record) throws InterruptedException {
+    Duration backoff = FIRST_BACKOFF;
+    while (true) {
+      try {
+        handler.accept(record);
+        return;
+      } catch (RuntimeException e) {
+        if (onFailure == OnFailure.SKIP) {
+          log.warn("{} could not handle the record at {}-{} offset {}: {}", thread.getName(), record.topic(), record.partition(),
+              record.offset(), e.toString());
+          return;
+        }
+        worker.retrying(e);
+        log.warn("{} could not handle the record at {}-{} offset {}, trying again in {} ms: {}", thread.getName(), record.topic(),
+            record.partition(), record.offset(), backoff.toMillis(), e.toString());
+        if (!running) {
+          throw new InterruptedException("stopping");
+        }
+        Thread.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      }
+    }
   }
 
   @Override

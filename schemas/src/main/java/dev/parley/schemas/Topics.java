@@ -27,6 +27,10 @@ import java.util.List;
  * The one catalog of Parley's topics. Every service creates the topics it touches from here,
  * so names, partitions and cleanup policies are written once.
  *
+ * <p>Every topic takes records up to {@link Topic#RECORD_LIMIT} unless it says otherwise; what
+ * Parley writes stays well below (a turn holds at most 16,000 characters of text, a knowledge
+ * document 200,000 characters).
+ *
  * <p>Conversation topics share one partition count and one key ({@code tenantId:conversationId}):
  * a conversation always lands on the same partition of each, which Kafka Streams needs to join
  * them and which keeps each conversation in order without locks.
@@ -77,8 +81,9 @@ public final class Topics {
   /** Denied access and security-relevant changes, for audit (never message text). */
   public static final Topic<SecurityAuditEvent> SECURITY_AUDIT = new Topic<>(
       "parley.security-audit", SecurityAuditEvent.class, "tenantId", 3, false);
+  /** A dead letter carries the failed record whole (up to 1 MiB) plus why: twice the usual limit. */
   public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
-      "parley.dead-letters", DeadLetter.class, "source topic key", 3, false);
+      "parley.dead-letters", DeadLetter.class, "source topic key", 3, false, 2 * Topic.RECORD_LIMIT + 32 * 1024);
 
   public static final Topic<Customer> CUSTOMERS = new Topic<>(
       "parley.ref.customers", Customer.class, "tenantId:customerId", 3, true);

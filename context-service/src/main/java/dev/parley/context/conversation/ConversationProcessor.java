@@ -280,6 +280,19 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     if (state == null) {
       return refuse(command, "UNKNOWN_CONVERSATION", "no such conversation", now);
     }
+    if (state.getAppliedCommands().contains(command.getEventId())) {
+      // Sent again (a retried tool call, a redelivered command): applied already, so nothing
+      // changes; the sender still gets its verdict.
+      return new ConversationUpdate(null, null, null, null);
+    }
+    ConversationUpdate applied = apply(state, command, now);
+    if (applied.state() != null) {
+      applied.state().setAppliedCommands(appendBounded(state.getAppliedCommands(), command.getEventId(), 50));
+    }
+    return applied;
+  }
+
+  private ConversationUpdate apply(ConversationState state, ConversationCommand command, Instant now) {
     ConversationState.Builder next = ConversationState.newBuilder(state).setUpdatedAt(now);
     Object change = command.getChange();
     if (change instanceof ChangeStage stage) {
@@ -390,7 +403,17 @@ final class ConversationProcessor implements Processor<String, ConversationInput
         .build());
   }
 
+  /**
+   * A message as the state keeps it: at most {@value #KEPT_CHARACTERS} characters (the rest marked
+   * cut), so the state of a conversation of long bursts stays far below the record limit.
+   */
+  static final int KEPT_CHARACTERS = 4_000;
+
   private List<ConversationMessage> append(List<ConversationMessage> messages, ConversationMessage message) {
+    if (message.getText().length() > KEPT_CHARACTERS) {
+      int end = Character.isHighSurrogate(message.getText().charAt(KEPT_CHARACTERS - 1)) ? KEPT_CHARACTERS - 1 : KEPT_CHARACTERS;
+      message = ConversationMessage.newBuilder(message).setText(message.getText().substring(0, end) + " […]").build();
+    }
     List<ConversationMessage> next = new ArrayList<>(messages);
     next.add(message);
     return List.copyOf(next.subList(Math.max(0, next.size() - keptMessages), next.size()));

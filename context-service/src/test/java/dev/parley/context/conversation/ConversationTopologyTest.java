@@ -200,6 +200,19 @@ class ConversationTopologyTest {
   }
 
   @Test
+  void shouldKeepALongBurstCutInTheStateSoTheStateStaysFarBelowTheRecordLimit() {
+    String key = Keys.of(TENANT, "wa-1");
+    for (int i = 0; i < 5; i++) {
+      inbound.pipeInput(key, whatsApp("wa-1", "w-" + i, "x".repeat(3_000)));
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(4));
+
+    assertThat(enriched.readValue().getTurn().getText()).as("the model gets the whole burst").hasSizeGreaterThan(15_000);
+    String kept = store().get(key).getRecentMessages().get(0).getText();
+    assertThat(kept).hasSize(ConversationProcessor.KEPT_CHARACTERS + " […]".length()).endsWith("[…]");
+  }
+
+  @Test
   void shouldReleaseBurstOnWallClockTimeWhenNoFurtherRecordArrives() {
     inbound.pipeInput(Keys.of(TENANT, "wa-1"), whatsApp("wa-1", "w-1", "is the F-150 in stock?"));
     driver.advanceWallClockTime(Duration.ofMillis(2800));
@@ -372,6 +385,24 @@ class ConversationTopologyTest {
     assertThat(refused.getAllowed()).containsExactly("needs_analysis");
     assertThat(refused.getMessage()).isEqualTo("cannot move from qualifying to closing; allowed: needs_analysis");
     assertThat(errors.readValue().getAllowed()).containsExactly("needs_analysis");
+  }
+
+  @Test
+  void shouldApplyACommandSentAgainOnlyOnceAndStillAnswerItsSender() {
+    String key = conversationAt(SalesStage.GREETING);
+    events.readValuesToList();
+    ConversationCommand escalate = command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales"));
+    ConversationCommand feedback = command(new dev.parley.events.RecordFeedback(5, true, "great", List.of()));
+
+    commands.pipeInput(key, escalate);
+    commands.pipeInput(key, feedback);
+    commands.pipeInput(key, escalate); // a retried tool call
+    commands.pipeInput(key, feedback); // a redelivery
+
+    assertThat(store().get(key).getFeedback()).hasSize(1);
+    assertThat(events.readValuesToList()).extracting(ConversationEvent::getType)
+        .containsExactly(ConversationEventType.ESCALATED, ConversationEventType.FEEDBACK_RECEIVED);
+    assertThat(outcomes.readValuesToList()).extracting(CommandOutcome::getVerdict).containsOnly(CommandResult.APPLIED).hasSize(4);
   }
 
   @Test

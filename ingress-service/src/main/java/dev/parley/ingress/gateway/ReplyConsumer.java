@@ -8,6 +8,7 @@ import dev.parley.events.ReplyChunk;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.TopicFollower;
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.health.Workers;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,12 +34,14 @@ class ReplyConsumer implements SmartLifecycle {
   private final KafkaProperties properties;
   private final AvroSerdes serdes;
   private final ConversationFeeds feeds;
+  private final Workers workers;
   private volatile TopicFollower follower;
 
-  ReplyConsumer(KafkaProperties properties, AvroSerdes serdes, ConversationFeeds feeds) {
+  ReplyConsumer(KafkaProperties properties, AvroSerdes serdes, ConversationFeeds feeds, Workers workers) {
     this.properties = properties;
     this.serdes = serdes;
     this.feeds = feeds;
+    this.workers = workers;
   }
 
   @Override
@@ -46,7 +49,8 @@ class ReplyConsumer implements SmartLifecycle {
     follower = TopicFollower.start("reply-consumer", properties.buildConsumerProperties(), serdes,
         List.of(Topics.REPLY_CHUNKS.name(), Topics.REPLIES.name(), Topics.CONVERSATION_ERRORS.name(),
             Topics.COMMAND_OUTCOMES.name(), Topics.CONVERSATION_EVENTS.name()), TopicFollower.StartAt.END,
-        this::dispatch, feeds::releaseOverdue);
+        // A record the feeds cannot take (a bug) is skipped: holding every other client's reply back would be worse.
+        this::dispatch, feeds::releaseOverdue, workers, TopicFollower.OnFailure.SKIP);
   }
 
   private void dispatch(ConsumerRecord<String, SpecificRecord> record) {

@@ -4,6 +4,7 @@ import dev.parley.events.EnrichedTurn;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.health.Workers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
@@ -61,6 +62,7 @@ class TurnDispatcher implements SmartLifecycle {
   private final TurnResponder responder;
   private final KafkaTemplate<String, SpecificRecord> kafka;
   private final int maxInFlight;
+  private final Workers.Worker health;
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
   private final OffsetTracker offsets = new OffsetTracker();
   private volatile boolean running;
@@ -70,7 +72,8 @@ class TurnDispatcher implements SmartLifecycle {
   private OrderedWork work;
 
   TurnDispatcher(KafkaProperties properties, AvroSerdes serdes, TurnResponder responder,
-      KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight:256}") int maxInFlight) {
+      KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight:256}") int maxInFlight, Workers workers) {
+    this.health = workers.register("turn-dispatcher");
     this.properties = properties;
     this.serdes = serdes;
     this.responder = responder;
@@ -130,11 +133,16 @@ class TurnDispatcher implements SmartLifecycle {
           commit();
           lastCommit = System.nanoTime();
         }
+        health.running();
       }
+      health.stopped();
     } catch (WakeupException stopping) {
-      // stop() woke us
+      health.stopped(); // stop() woke us
     } catch (RuntimeException e) {
+      // No more turns are read: the service is not alive any more, and its health says so (a
+      // restart resumes from the committed offsets; turns in flight are redelivered, not lost).
       log.error("turn dispatcher stopped: {}", e.toString());
+      health.died(e);
     } finally {
       drain(consumer.assignment());
       consumer.close(Duration.ofSeconds(5));

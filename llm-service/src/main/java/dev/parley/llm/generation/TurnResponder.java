@@ -104,8 +104,9 @@ class TurnResponder {
     UserTurn userTurn = turn.getTurn();
     String replyId = Keys.replyId(turn.getEventId(), redriveOf);
     String answerKey = redriveOf == null ? turn.getEventId() : turn.getEventId() + ":" + redriveOf;
-    if (answered.answered(answerKey)) {
-      log.info("turn {} was already answered; redelivery ignored", turn.getEventId());
+    var earlier = answered.answered(answerKey);
+    if (earlier.isPresent()) {
+      answerAgain(key, turn, earlier.get());
       return;
     }
     List<ScoredPassage> found = knowledge.search(userTurn.getTenantId(), userTurn.getText(), SearchFilters.NONE, passages)
@@ -152,7 +153,7 @@ class TurnResponder {
     int chunkCount = batcher.finish();
     CompletableFuture.allOf(chunkSends.toArray(CompletableFuture[]::new)).join();
     Instant now = Instant.now();
-    kafka.send(Topics.REPLIES.name(), key, reply
+    AssistantReply published = reply
         .setEventId(replyId)
         .setTenantId(userTurn.getTenantId())
         .setConversationId(userTurn.getConversationId())
@@ -164,8 +165,27 @@ class TurnResponder {
         .setChunkCount(chunkCount)
         .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - userTurn.getFirstReceivedAt().toEpochMilli()))
         .setCreatedAt(now)
-        .build()).join();
-    answered.record(answerKey, replyId);
+        .build();
+    kafka.send(Topics.REPLIES.name(), key, published).join();
+    answered.record(answerKey, published);
+  }
+
+  /**
+   * A turn answered before, delivered again: never silence. Its earlier reply goes out again under
+   * its same id (whoever had it recognises it; whoever waits for it now gets it); when the earlier
+   * reply was not kept, the fallback goes out under that id, with a failure saying why.
+   */
+  private void answerAgain(String key, EnrichedTurn turn, AnsweredTurns.Answered earlier) {
+    if (earlier.reply().isPresent()) {
+      log.info("turn {} was answered before; sending its reply again", turn.getEventId());
+      kafka.send(Topics.REPLIES.name(), key, earlier.reply().get()).join();
+      return;
+    }
+    log.warn("turn {} was answered before and its reply was not kept; sending the fallback under its reply id", turn.getEventId());
+    Instant now = Instant.now();
+    kafka.send(Topics.REPLY_FAILURES.name(), key, FallbackReplies.failure(turn, earlier.replyId(),
+        new IllegalStateException("the turn was answered before and its reply is not kept"), 0, false, modelInfo.getName(), now));
+    kafka.send(Topics.REPLIES.name(), key, FallbackReplies.reply(turn, earlier.replyId(), modelInfo, now)).join();
   }
 
   /**
@@ -187,7 +207,7 @@ class TurnResponder {
     // arguments it writes, and with them the audit trail.
     String tenant = userTurn.getTenantId();
     ToolLoop tools = new ToolLoop(List.of(salesTools, new ProductTools(products, tenant),
-        new ConversationTools(kafka, tenant, userTurn.getConversationId()), new PortalTools(context, tenant)));
+        new ConversationTools(kafka, tenant, userTurn.getConversationId(), replyId), new PortalTools(context, tenant)));
     return tools.run(model, Prompt.messages(turn, found, masking::mask, tenants.persona(tenant)), batcher::add,
         (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
             .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))

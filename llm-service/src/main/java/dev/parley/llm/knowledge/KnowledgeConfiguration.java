@@ -9,6 +9,7 @@ import dev.parley.reference.KnowledgeDocument;
 import dev.parley.reference.Product;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.health.Workers;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
@@ -57,15 +58,17 @@ class KnowledgeConfiguration {
   }
 
   @Bean
-  ReferenceLoader<KnowledgeDocument> knowledgeLoader(KafkaProperties properties, AvroSerdes serdes, KnowledgeService knowledge) {
+  ReferenceLoader<KnowledgeDocument> knowledgeLoader(KafkaProperties properties, AvroSerdes serdes, KnowledgeService knowledge,
+      Workers workers) {
     return new ReferenceLoader<>("knowledge-loader", Topics.KNOWLEDGE_DOCUMENTS.name(), KnowledgeDocument.class,
-        properties, serdes, knowledge::ingest, knowledge::delete);
+        properties, serdes, knowledge::ingest, knowledge::delete, workers);
   }
 
   @Bean
-  ReferenceLoader<Product> inventoryLoader(KafkaProperties properties, AvroSerdes serdes, ProductCatalog products) {
+  ReferenceLoader<Product> inventoryLoader(KafkaProperties properties, AvroSerdes serdes, ProductCatalog products,
+      Workers workers) {
     return new ReferenceLoader<>("inventory-loader", Topics.INVENTORY.name(), Product.class,
-        properties, serdes, products::upsert, products::delete);
+        properties, serdes, products::upsert, products::delete, workers);
   }
 
   @Bean

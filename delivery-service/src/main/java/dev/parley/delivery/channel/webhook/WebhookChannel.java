@@ -56,6 +56,8 @@ public final class WebhookChannel implements Outbound {
           .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
           .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(secret, timestamp, body))
           .header("X-Parley-Delivery", outgoing.id())
+          // The same for every attempt and re-drive of this event: receivers de-duplicate on it.
+          .header("Idempotency-Key", outgoing.id())
           .header("X-Parley-Event", outgoing.webhookType())
           .bodyValue(body).retrieve().toBodilessEntity().block(timeout);
     } catch (WebClientResponseException e) {

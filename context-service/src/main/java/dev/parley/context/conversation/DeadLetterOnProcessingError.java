@@ -1,0 +1,90 @@
+package dev.parley.context.conversation;
+
+import dev.parley.context.DeadLetterOnDeserializationError;
+import dev.parley.events.AssistantReply;
+import dev.parley.events.DeadLetter;
+import dev.parley.events.InboundMessage;
+import dev.parley.events.ModelInfo;
+import dev.parley.events.UserTurn;
+import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.DeadLetters;
+import dev.parley.schemas.FallbackReplies;
+import dev.parley.schemas.Keys;
+import dev.parley.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A record whose processing fails (a bug, a value no rule expected) does not stop its partition,
+ * and is not dropped either: it becomes a dead letter with the reason and the record's original
+ * bytes, re-drivable, and when it was a customer's message or turn the customer gets the polite
+ * fallback reply at once — all in the same transaction as the rest of the work. (The thread
+ * itself failing is {@code StreamThreadReplacement}'s.)
+ */
+public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterOnProcessingError.class);
+  static final ModelInfo FAILED_PROCESSING = new ModelInfo("parley-context-fallback", "parley", true);
+
+  private Serializer<DeadLetter> deadLetters;
+  private Serializer<AssistantReply> replies;
+
+  /** As Kafka Streams makes it: {@link #configure} follows. */
+  public DeadLetterOnProcessingError() {
+  }
+
+  /** With serializers of one's own (tests). */
+  DeadLetterOnProcessingError(Serializer<DeadLetter> deadLetters, Serializer<AssistantReply> replies) {
+    this.deadLetters = deadLetters;
+    this.replies = replies;
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    AvroSerdes serdes = new AvroSerdes((String) configs.get(DeadLetterOnDeserializationError.REGISTRY_URL));
+    deadLetters = serdes.valueSerde(Topics.DEAD_LETTERS).serializer();
+    replies = serdes.valueSerde(Topics.REPLIES).serializer();
+  }
+
+  @Override
+  public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    log.error("could not process a record of {}-{} at offset {} in {}: {}", context.topic(), context.partition(), context.offset(),
+        context.processorNodeId(), exception.toString());
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    DeadLetter letter = DeadLetters.of("context-service", context.topic(), context.partition(), context.offset(),
+        context.sourceRawKey(), context.sourceRawValue(), exception);
+    out.add(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), context.sourceRawKey(), deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
+    AssistantReply fallback = fallbackFor(record.value());
+    if (fallback != null) {
+      byte[] key = Keys.of(fallback.getTenantId(), fallback.getConversationId()).getBytes(StandardCharsets.UTF_8);
+      out.add(new ProducerRecord<>(Topics.REPLIES.name(), key, replies.serialize(Topics.REPLIES.name(), fallback)));
+    }
+    return Response.resume(out);
+  }
+
+  /** The customer's answer when what failed was their message or turn; null for anything else. */
+  static AssistantReply fallbackFor(Object value) {
+    Instant now = Instant.now();
+    if (value instanceof InboundMessage message) {
+      String turnId = Keys.derivedId("turn", message.getTenantId(), message.getMessageId()); // as TurnAssembler names it
+      return FallbackReplies.reply(message.getTenantId(), message.getConversationId(), turnId, List.of(message.getMessageId()),
+          message.getChannel(), null, Keys.replyId(turnId, null), FAILED_PROCESSING, message.getReceivedAt(), now);
+    }
+    UserTurn turn = value instanceof UserTurn plain ? plain : value instanceof ConversationInput.Turn input ? input.turn() : null;
+    if (turn != null) {
+      return FallbackReplies.reply(turn.getTenantId(), turn.getConversationId(), turn.getEventId(), turn.getMessageIds(),
+          turn.getChannel(), null, Keys.replyId(turn.getEventId(), null), FAILED_PROCESSING, turn.getFirstReceivedAt(), now);
+    }
+    return null;
+  }
+}
