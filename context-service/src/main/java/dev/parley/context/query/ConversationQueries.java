@@ -61,9 +61,9 @@ class ConversationQueries {
     return kafkaStreams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).distinct().toList();
   }
 
-  Optional<ConversationView> localOne(String tenantId, String conversationId) {
+  Optional<ConversationView> localOne(String tenantId, String conversationId, boolean withMessages) {
     return Optional.ofNullable(store().get(Keys.of(tenantId, conversationId)))
-        .map(state -> ConversationView.of(state, true, temperature(state)));
+        .map(state -> ConversationView.of(state, withMessages, temperature(state)));
   }
 
   /** This instance's conversations of a tenant that match, newest first. Keys start with the tenant: a prefix scan. */

@@ -44,15 +44,17 @@ class ConversationQueryController {
     this.http = http.filter(identity.authenticate()).build();
   }
 
+  /** One conversation, with its recent messages unless {@code messages=false} (a keyed lookup of its status and owner). */
   @GetMapping("/internal/tenants/{tenantId}/conversations/{conversationId}")
-  Mono<ConversationView> one(@PathVariable String tenantId, @PathVariable String conversationId) {
+  Mono<ConversationView> one(@PathVariable String tenantId, @PathVariable String conversationId,
+      @RequestParam(defaultValue = "true") boolean messages) {
     return whenReady(Mono.fromCallable(() -> queries.owner(tenantId, conversationId)))
         .subscribeOn(Schedulers.boundedElastic()) // store metadata and RocksDB reads block
         .flatMap(owner -> queries.isSelf(owner)
-            ? Mono.fromCallable(() -> queries.localOne(tenantId, conversationId))
+            ? Mono.fromCallable(() -> queries.localOne(tenantId, conversationId, messages))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(Mono::justOrEmpty)
-            : http.get().uri(base(owner) + "/internal/tenants/{t}/conversations/{c}", tenantId, conversationId)
+            : http.get().uri(base(owner) + "/internal/tenants/{t}/conversations/{c}?messages={m}", tenantId, conversationId, messages)
                 .retrieve().bodyToMono(ConversationView.class)
                 .onErrorResume(org.springframework.web.reactive.function.client.WebClientResponseException.NotFound.class,
                     e -> Mono.empty())

@@ -66,9 +66,16 @@ public class ContextClient {
         .retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "conversation queries are");
   }
 
+  /** A conversation without its messages (status, owner, ...): a keyed lookup; empty when there is none. */
+  public Mono<JsonNode> conversationSummary(String tenantId, String conversationId) {
+    return Downstream.read(Downstream.emptyWhenNotFound(http.get()
+        .uri("/internal/tenants/{tenant}/conversations/{id}?messages=false", tenantId, conversationId)
+        .retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "conversation queries are");
+  }
+
   /** The user who started a conversation; empty when there is no such conversation. */
   public Mono<String> conversationOwner(String tenantId, String conversationId) {
-    return conversation(tenantId, conversationId).map(view -> view.path("userId").asString());
+    return conversationSummary(tenantId, conversationId).map(view -> view.path("userId").asString());
   }
 
   /** The CRM customer a deal belongs to; empty when the CRM has no such deal. */
