@@ -1,7 +1,11 @@
 package dev.parley.delivery;
 
 import dev.parley.delivery.channel.Outbound;
-import dev.parley.delivery.channel.OutboundDelivery;
+import dev.parley.delivery.channel.Targets;
+import dev.parley.delivery.queue.OutboundQueue;
+import dev.parley.delivery.queue.PendingDeliveries;
+import dev.parley.delivery.queue.Retries;
+import dev.parley.delivery.receipt.Receipts;
 import dev.parley.delivery.channel.webhook.TenantWebhooks;
 import dev.parley.delivery.channel.webhook.WebhookChannel;
 import dev.parley.delivery.channel.webhook.WebhookSubscriptions;
@@ -27,7 +31,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The delivery ledger (PostgreSQL), the WhatsApp provider, the tenants' webhooks and the retry policy. */
+/** The delivery ledger (PostgreSQL), the WhatsApp provider, the tenants' webhooks, and the per-target queues with their retry policy. */
 @Configuration
 class DeliveryConfiguration {
 
@@ -104,10 +108,27 @@ class DeliveryConfiguration {
   }
 
   @Bean
-  OutboundDelivery outboundDelivery(DeliveryLedger ledger, KafkaTemplate<String, SpecificRecord> kafka, AvroSerdes serdes,
-      @Value("${parley.delivery.max-attempts:4}") int maxAttempts,
+  Targets targets(Outbound whatsApp, TenantWebhooks webhooks) {
+    return new Targets(whatsApp, webhooks);
+  }
+
+  @Bean
+  Receipts receipts(KafkaTemplate<String, SpecificRecord> kafka) {
+    return new Receipts(kafka);
+  }
+
+  @Bean(destroyMethod = "close")
+  OutboundQueue outboundQueue(ConnectionFactory connections, DeliveryLedger ledger, Targets targets, AvroSerdes serdes,
+      KafkaTemplate<String, SpecificRecord> kafka, Receipts receipts,
+      @Value("${parley.delivery.max-attempts:8}") int maxAttempts,
       @Value("${parley.delivery.first-backoff:PT1S}") Duration firstBackoff,
-      @Value("${parley.delivery.per-second:20}") int perSecond) {
-    return new OutboundDelivery(ledger, kafka, serdes, new OutboundDelivery.Settings(maxAttempts, firstBackoff, perSecond));
+      @Value("${parley.delivery.max-backoff:PT1M}") Duration maxBackoff,
+      @Value("${parley.delivery.per-second:20}") int perSecond,
+      @Value("${parley.delivery.lane-threads:4}") int threads,
+      @Value("${parley.delivery.timeout:PT10S}") Duration timeout) {
+    DatabaseClient db = DatabaseClient.create(connections);
+    PendingDeliveries.createSchema(db).block(Duration.ofSeconds(30)); // after the ledger's tables (it extends one)
+    return new OutboundQueue(new PendingDeliveries(db), targets, serdes, kafka, receipts, new OutboundQueue.Settings(
+        new Retries(maxAttempts, firstBackoff, maxBackoff), perSecond, threads, timeout.plusSeconds(5)));
   }
 }

@@ -4,7 +4,12 @@ import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
+import dev.parley.delivery.queue.OutboundQueue;
+import java.util.Collection;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,7 +27,7 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-/** Topics, schemas, the Avro producer, and the listener factory with its dead-letter path. */
+/** Topics, schemas, the Avro producer, and the listener factory with its dead-letter path and the queues' partitions. */
 @Configuration
 class KafkaConfiguration {
 
@@ -49,11 +54,28 @@ class KafkaConfiguration {
    */
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
-      KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template) {
+      KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template, OutboundQueue queue) {
     var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(properties.buildConsumerProperties(),
         new StringDeserializer(), new ErrorHandlingDeserializer<>(serdes.<SpecificRecord>anyRecordSerde().deserializer()), false);
     var factory = new ConcurrentKafkaListenerContainerFactory<String, SpecificRecord>();
     factory.setConsumerFactory(consumers);
+    // The queues' lanes follow the partitions: what a partition queued is sent by its owner only.
+    factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        queue.own(partitions);
+      }
+
+      @Override
+      public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        queue.release(partitions);
+      }
+
+      @Override
+      public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        queue.release(partitions);
+      }
+    });
     ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
     backOff.setMaxAttempts(3);
     factory.setCommonErrorHandler(new DefaultErrorHandler((record, exception) -> {

@@ -1,5 +1,6 @@
 package dev.parley.devstack;
 
+import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.auth.ServiceIdentity;
 import java.io.IOException;
@@ -98,6 +99,10 @@ public final class Stack implements AutoCloseable {
             List.of("-Dquarkus.http.port=" + registryPort, "-Dquarkus.http.host=127.0.0.1"), Map.of(), logs)
         .awaitHealthy(URI.create("http://127.0.0.1:" + registryPort + "/apis/registry/v2/system/info"), START_TIMEOUT));
     registryUrl = "http://127.0.0.1:" + registryPort + "/apis/registry/v2";
+    // Every schema registered once, one at a time, before the services start: four services
+    // registering new schemas at once into the in-memory registry can collide on its content ids
+    // (a 500 that may repeat for a while); finding them registered, they only read.
+    new SchemaRegistrySetup(registryUrl).ensure(Topics.ALL);
 
     // Reference data first: llm-service reads the knowledge base before it answers anything.
     SampleData.load(broker.bootstrapServers(), registryUrl);

@@ -96,7 +96,8 @@ class ConversationWebhookIT {
     Pipeline.provider().recover();
     var redriven = admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "");
     assertThat(redriven.status()).as(redriven.body()).isEqualTo(200);
-    assertThat(redriven.json().get("result").asString()).isEqualTo("DELIVERED");
+    assertThat(redriven.json().get("result").asString()).as("back in the webhook's queue").isEqualTo("QUEUED");
+    Pipeline.provider().await(Pipeline.CONVERSATION_EVENTS_HOOK, r -> r.body().contains(eventId) && r.status() == 200, 1);
     assertThat(Pipeline.provider().requests(Pipeline.CONVERSATION_EVENTS_HOOK).stream()
         .filter(r -> r.body().contains(eventId) && r.status() == 200)).hasSize(1);
     var again = admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "");

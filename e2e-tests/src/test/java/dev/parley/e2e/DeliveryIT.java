@@ -79,7 +79,9 @@ class DeliveryIT {
     Pipeline.provider().recover();
     var redriven = admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "");
     assertThat(redriven.status()).as(redriven.body()).isEqualTo(200);
-    assertThat(redriven.json().get("result").asString()).isEqualTo("DELIVERED");
+    assertThat(redriven.json().get("result").asString()).as("back in the channel's queue").isEqualTo("QUEUED");
+    Pipeline.provider().await("/v3/message", r -> r.body().contains(replyId) && r.status() == 200, 1);
+    assertThat(receipts(replyId, r -> r.getStatus() == DeliveryStatus.DELIVERED)).hasSize(1);
     assertThat(Pipeline.provider().requests("/v3/message").stream()
         .filter(r -> r.body().contains(replyId) && r.status() == 200)).hasSize(1);
     assertThat(admin.post("/ai/admin/failed-deliveries/" + id + "/redrive", "").status())

@@ -6,8 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
@@ -19,8 +23,11 @@ import tools.jackson.databind.JsonNode;
  */
 final class FakeProvider implements AutoCloseable {
 
-  /** One request as received, with the status it was answered with. */
-  record Request(String path, Map<String, List<String>> headers, String body, int status) {
+  /**
+   * One request as received ({@code receivedNanos} on this JVM's {@link System#nanoTime()} clock),
+   * with the status it was answered with (0: left hanging, never answered in time).
+   */
+  record Request(String path, Map<String, List<String>> headers, String body, int status, long receivedNanos) {
     JsonNode json() {
       return Client.JSON.readTree(body);
     }
@@ -35,6 +42,7 @@ final class FakeProvider implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger failingStatus = new AtomicInteger(0);
   private final Map<String, Integer> failingPaths = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> hangingPaths = ConcurrentHashMap.newKeySet();
 
   FakeProvider() {
     try {
@@ -43,10 +51,18 @@ final class FakeProvider implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", exchange -> {
+      long received = System.nanoTime();
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = exchange.getRequestURI().getPath();
+      if (hangingPaths.contains(path)) {
+        requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), body, 0, received));
+        hang(path);
+        exchange.sendResponseHeaders(504, -1); // long after the caller gave up
+        exchange.close();
+        return;
+      }
       int status = failingPaths.getOrDefault(path, failingStatus.get() == 0 ? 200 : failingStatus.get());
-      requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, status));
+      requests.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), body, status, received));
       byte[] answer = (status == 200 ? "{\"messageId\":\"wz-" + requests.size() + "\"}" : "{\"error\":\"failing on purpose\"}")
           .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -54,7 +70,21 @@ final class FakeProvider implements AutoCloseable {
       exchange.getResponseBody().write(answer);
       exchange.close();
     });
+    server.setExecutor(Executors.newCachedThreadPool()); // a hanging request holds only its own thread
     server.start();
+  }
+
+  /** Holds the request until the path recovers, or a minute passed. */
+  private void hang(String path) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (hangingPaths.contains(path) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   URI url() {
@@ -71,9 +101,15 @@ final class FakeProvider implements AutoCloseable {
     failingPaths.put(path, status);
   }
 
+  /** Never answer requests to this path (a receiver that hangs) until {@link #recover()}. */
+  void hangOn(String path) {
+    hangingPaths.add(path);
+  }
+
   void recover() {
     failingStatus.set(0);
     failingPaths.clear();
+    hangingPaths.clear();
   }
 
   List<Request> requests(String path) {

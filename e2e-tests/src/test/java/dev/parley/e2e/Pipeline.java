@@ -62,6 +62,7 @@ final class Pipeline {
           "PARLEY_WAZZUP_API_KEY", "test-key",
           "PARLEY_DELIVERY_MAX_ATTEMPTS", "3",
           "PARLEY_DELIVERY_FIRST_BACKOFF", "PT0.05S",
+          "PARLEY_DELIVERY_TIMEOUT", "PT5S",
           "SPRING_APPLICATION_JSON", "{\"parley\":{\"delivery\":{\"webhooks\":{\"" + HOOKED_TENANT + "\":["
               + "{\"url\":\"" + provider.url() + ALL_EVENTS_HOOK + "\",\"secret\":\"" + HOOK_SECRET + "\"},"
               + "{\"url\":\"" + provider.url() + CONVERSATION_EVENTS_HOOK + "\",\"secret\":\"" + HOOK_SECRET

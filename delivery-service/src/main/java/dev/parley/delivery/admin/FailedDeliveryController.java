@@ -1,7 +1,7 @@
 package dev.parley.delivery.admin;
 
-import dev.parley.delivery.channel.Redrive;
 import dev.parley.delivery.ledger.DeliveryLedger;
+import dev.parley.delivery.queue.OutboundQueue;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -31,11 +31,11 @@ class FailedDeliveryController {
   }
 
   private final DeliveryLedger ledger;
-  private final Redrive redrive;
+  private final OutboundQueue queue;
 
-  FailedDeliveryController(DeliveryLedger ledger, Redrive redrive) {
+  FailedDeliveryController(DeliveryLedger ledger, OutboundQueue queue) {
     this.ledger = ledger;
-    this.redrive = redrive;
+    this.queue = queue;
   }
 
   @GetMapping("/admin/failed-deliveries")
@@ -71,12 +71,13 @@ class FailedDeliveryController {
                     + failure.redrivenAt() + "; a failure of that re-drive is listed under its own id");
               }
               try {
-                return new Redriven(id, redrive.redrive(failure).name());
-              } catch (Redrive.TargetGone e) {
+                // Back in its target's queue, attempts counted anew; a failure again is listed under a new id.
+                return new Redriven(id, queue.redrive(failure) ? "QUEUED" : "ALREADY_DELIVERED");
+              } catch (OutboundQueue.TargetGone e) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
               }
             })
             .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no failed delivery #" + id)))
-        .subscribeOn(Schedulers.boundedElastic()); // sending blocks too
+        .subscribeOn(Schedulers.boundedElastic()); // the queue writes to the database
   }
 }

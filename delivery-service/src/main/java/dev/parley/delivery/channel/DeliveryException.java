@@ -1,7 +1,7 @@
 package dev.parley.delivery.channel;
 
 /** A failed send, and whether it is worth trying again (timeouts, 429, 5xx) or not (4xx, bad data). */
-public final class DeliveryException extends Exception {
+public final class DeliveryException extends RuntimeException {
 
   private final boolean retriable;
 

@@ -1,6 +1,5 @@
 package dev.parley.delivery.ledger;
 
-import dev.parley.delivery.channel.Outgoing;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,24 +60,10 @@ public final class DeliveryLedger {
         .concatMap(sql -> db.sql(sql).then()).then();
   }
 
-  public boolean delivered(String eventId, String target) {
-    return Boolean.TRUE.equals(db.sql("SELECT EXISTS (SELECT 1 FROM deliveries WHERE event_id = :e AND target = :t) AS d")
-        .bind("e", eventId).bind("t", target).map(row -> row.get("d", Boolean.class)).one().block(TIMEOUT));
-  }
-
-  public void recordDelivered(String eventId, String target) {
-    db.sql("INSERT INTO deliveries (event_id, target) VALUES (:e, :t) ON CONFLICT DO NOTHING")
-        .bind("e", eventId).bind("t", target).then().block(TIMEOUT);
-  }
-
-  public long recordFailure(Outgoing outgoing, String target, String reason, byte[] payload) {
-    return db.sql("""
-            INSERT INTO failed_deliveries (tenant_id, conversation_id, event_id, kind, source_topic, target, reason, payload)
-            VALUES (:tenant, :conversation, :event, :kind, :topic, :target, :reason, :payload) RETURNING id""")
-        .bind("tenant", outgoing.tenantId()).bind("conversation", outgoing.conversationId()).bind("event", outgoing.id())
-        .bind("kind", outgoing.kind().name()).bind("topic", outgoing.source().name()).bind("target", target)
-        .bind("reason", reason).bind("payload", ByteBuffer.wrap(payload))
-        .map(row -> row.get("id", Long.class)).one().block(TIMEOUT);
+  /** Records a delivery that needs no sending (served by the gateway); false when it was recorded before. */
+  public boolean recordOnce(String eventId, String target) {
+    return db.sql("INSERT INTO deliveries (event_id, target) VALUES (:e, :t) ON CONFLICT DO NOTHING")
+        .bind("e", eventId).bind("t", target).fetch().rowsUpdated().block(TIMEOUT) > 0;
   }
 
   /** Failed deliveries not yet re-driven, newest first; all tenants when tenantId is null. */
@@ -92,10 +77,6 @@ public final class DeliveryLedger {
   public Optional<FailedDelivery> failure(long id) {
     return Optional.ofNullable(db.sql("SELECT * FROM failed_deliveries WHERE id = :id").bind("id", id)
         .map(row -> failure(row)).one().block(TIMEOUT));
-  }
-
-  public void markRedriven(long id) {
-    db.sql("UPDATE failed_deliveries SET redriven_at = now() WHERE id = :id").bind("id", id).then().block(TIMEOUT);
   }
 
   private static FailedDelivery failure(io.r2dbc.spi.Readable row) {

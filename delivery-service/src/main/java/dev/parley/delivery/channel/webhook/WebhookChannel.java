@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -48,28 +49,23 @@ public final class WebhookChannel implements Outbound {
   }
 
   @Override
-  public void send(Outgoing outgoing) throws DeliveryException {
+  public Mono<Void> send(Outgoing outgoing) {
     String body = JSON.writeValueAsString(WebhookPayloads.of(outgoing));
     long timestamp = Instant.now().getEpochSecond();
-    try {
-      http.post().uri(url).contentType(MediaType.APPLICATION_JSON)
-          .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
-          .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(secret, timestamp, body))
-          .header("X-Parley-Delivery", outgoing.id())
-          // The same for every attempt and re-drive of this event: receivers de-duplicate on it.
-          .header("Idempotency-Key", outgoing.id())
-          .header("X-Parley-Event", outgoing.webhookType())
-          .bodyValue(body).retrieve().toBodilessEntity().block(timeout);
-    } catch (WebClientResponseException e) {
-      throw new DeliveryException("webhook answered " + e.getStatusCode().value(),
-          DeliveryException.retriableStatus(e.getStatusCode().value()), e);
-    } catch (WebClientRequestException e) {
-      if (e.getMostSpecificCause() instanceof OutboundAddresses.Refused refused) {
-        throw new DeliveryException(refused.getMessage(), false, e); // where it now leads, it must not go
-      }
-      throw new DeliveryException("webhook unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), true, e);
-    } catch (IllegalStateException e) {
-      throw new DeliveryException("webhook did not answer within " + timeout.toSeconds() + " s", true, e);
-    }
+    return http.post().uri(url).contentType(MediaType.APPLICATION_JSON)
+        .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
+        .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(secret, timestamp, body))
+        .header("X-Parley-Delivery", outgoing.id())
+        // The same for every attempt and re-drive of this event: receivers de-duplicate on it.
+        .header("Idempotency-Key", outgoing.id())
+        .header("X-Parley-Event", outgoing.webhookType())
+        .bodyValue(body).retrieve().toBodilessEntity().then()
+        .timeout(timeout, Mono.error(() -> new DeliveryException(
+            "webhook did not answer within " + timeout.toSeconds() + " s", true, null)))
+        .onErrorMap(WebClientResponseException.class, e -> new DeliveryException(
+            "webhook answered " + e.getStatusCode().value(), DeliveryException.retriableStatus(e.getStatusCode().value()), e))
+        .onErrorMap(WebClientRequestException.class, e -> e.getMostSpecificCause() instanceof OutboundAddresses.Refused refused
+            ? new DeliveryException(refused.getMessage(), false, e) // where it now leads, it must not go
+            : new DeliveryException("webhook unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), true, e));
   }
 }

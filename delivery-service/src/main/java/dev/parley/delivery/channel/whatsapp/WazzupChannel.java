@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
 
 /**
  * Sends a reply to a WhatsApp chat through Wazzup's send-message API: channel id, chat id, chat
@@ -34,30 +35,29 @@ public final class WazzupChannel implements Outbound {
   }
 
   @Override
-  public void send(Outgoing outgoing) throws DeliveryException {
+  public Mono<Void> send(Outgoing outgoing) {
     AssistantReply reply = reply(outgoing);
     if (reply.getChannel().getExternalChatId() == null) {
-      throw new DeliveryException("the reply has no WhatsApp chat id", false, null);
+      return Mono.error(new DeliveryException("the reply has no WhatsApp chat id", false, null));
     }
     if (reply.getTemplate() != null) {
       Map<String, Object> body = message(reply, reply.getEventId());
       body.put("templateId", reply.getTemplate().getId());
       body.put("templateValues", reply.getTemplate().getValues());
-      post(body);
-      return;
+      return post(body);
     }
     // The API takes text or a file per message, not both: the text goes first, then the file.
     // A retry after the text went out sends it again with the same crmMessageId, which the
     // provider recognises.
     Map<String, Object> text = message(reply, reply.getEventId());
     text.put("text", reply.getText());
-    post(text);
     String media = reply.getMediaUrl();
-    if (media != null) {
-      Map<String, Object> file = message(reply, reply.getEventId() + ":media");
-      file.put("contentUri", media);
-      post(file);
+    if (media == null) {
+      return post(text);
     }
+    Map<String, Object> file = message(reply, reply.getEventId() + ":media");
+    file.put("contentUri", media);
+    return post(text).then(post(file));
   }
 
   private static Map<String, Object> message(AssistantReply reply, String crmMessageId) {
@@ -69,18 +69,15 @@ public final class WazzupChannel implements Outbound {
     return body;
   }
 
-  private void post(Map<String, Object> body) throws DeliveryException {
-    try {
-      http.post().uri("/v3/message").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-          .retrieve().toBodilessEntity().block(timeout);
-    } catch (WebClientResponseException e) {
-      throw new DeliveryException("provider answered " + e.getStatusCode().value(),
-          DeliveryException.retriableStatus(e.getStatusCode().value()), e);
-    } catch (WebClientRequestException e) {
-      throw new DeliveryException("provider unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), true, e);
-    } catch (IllegalStateException e) { // block() timed out
-      throw new DeliveryException("provider did not answer within " + timeout.toSeconds() + " s", true, e);
-    }
+  private Mono<Void> post(Map<String, Object> body) {
+    return http.post().uri("/v3/message").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+        .retrieve().toBodilessEntity().then()
+        .timeout(timeout, Mono.error(() -> new DeliveryException(
+            "provider did not answer within " + timeout.toSeconds() + " s", true, null)))
+        .onErrorMap(WebClientResponseException.class, e -> new DeliveryException(
+            "provider answered " + e.getStatusCode().value(), DeliveryException.retriableStatus(e.getStatusCode().value()), e))
+        .onErrorMap(WebClientRequestException.class, e -> new DeliveryException(
+            "provider unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), true, e));
   }
 
   /** Only replies go to WhatsApp chats; conversation events go to webhooks. */

@@ -79,7 +79,7 @@ class OutboundAddressesTest {
           "secret", List.of(), Duration.ofSeconds(5));
 
       assertThatThrownBy(() -> hook.send(Outgoing.of(ConversationEvent.newBuilder().setEventId("e-1").setTenantId("t")
-          .setConversationId("c").setType(ConversationEventType.CLOSED).setCauseId("x").setCreatedAt(Instant.EPOCH).build())))
+          .setConversationId("c").setType(ConversationEventType.CLOSED).setCauseId("x").setCreatedAt(Instant.EPOCH).build())).block())
           .isInstanceOfSatisfying(DeliveryException.class, refused -> {
             assertThat(refused.retriable()).as("no retry: where it leads, it must not go").isFalse();
             assertThat(refused.getMessage()).contains("127.0.0.1");

@@ -1,8 +1,8 @@
-package dev.parley.delivery.channel;
+package dev.parley.delivery.dispatch;
 
-import dev.parley.delivery.channel.webhook.TenantWebhooks;
-import dev.parley.delivery.channel.webhook.WebhookChannel;
-import dev.parley.events.ChannelType;
+import dev.parley.delivery.channel.Outgoing;
+import dev.parley.delivery.channel.Targets;
+import dev.parley.delivery.queue.OutboundQueue;
 import dev.parley.events.ConversationEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,18 +11,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Consumes conversation events (started, escalated, handed back, closed, stage changed, feedback)
- * and delivers each to the webhooks of its tenant that subscribed to it, with the same ledger,
+ * and queues each for the webhooks of its tenant that subscribed to it, with the same ledger,
  * retries and dead letters as replies.
  */
 @Component
 class ConversationEventDispatcher {
 
-  private final OutboundDelivery delivery;
-  private final TenantWebhooks webhooks;
+  private final OutboundQueue queue;
+  private final Targets targets;
 
-  ConversationEventDispatcher(OutboundDelivery delivery, TenantWebhooks webhooks) {
-    this.delivery = delivery;
-    this.webhooks = webhooks;
+  ConversationEventDispatcher(OutboundQueue queue, Targets targets) {
+    this.queue = queue;
+    this.targets = targets;
   }
 
   @KafkaListener(id = "conversation-event-dispatcher", topics = "parley.conversation-events", groupId = "parley-delivery")
@@ -32,8 +32,6 @@ class ConversationEventDispatcher {
           + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
     }
     Outgoing outgoing = Outgoing.of(event);
-    for (WebhookChannel webhook : webhooks.subscribedTo(outgoing)) {
-      delivery.deliver(outgoing, webhook, ChannelType.WEBHOOK);
-    }
+    queue.submit(record.topic(), record.partition(), outgoing, targets.of(outgoing));
   }
 }
