@@ -4,9 +4,11 @@ import dev.parley.context.conversation.ConversationTopology;
 import dev.parley.context.conversation.DebounceGaps;
 import dev.parley.context.director.ConversationDirector;
 import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -63,9 +65,16 @@ class StreamsConfiguration {
    * but leaves conversations waiting when one instance is replaced).
    */
   @Bean
-  StreamsBuilderFactoryBeanConfigurer conversationTopology(ConversationTopology.Settings settings, AvroSerdes serdes) {
+  StreamsBuilderFactoryBeanConfigurer conversationTopology(ConversationTopology.Settings settings, AvroSerdes serdes,
+      @Value("${parley.instance-id:}") String instanceId) {
     return factory -> {
       factory.setLeaveGroupOnClose(true);
+      // A crashed instance that comes back under its name resumes its tasks without a rebalance
+      // (Streams names each stream thread's consumer after it).
+      Properties config = new Properties();
+      config.putAll(factory.getStreamsConfiguration());
+      config.putAll(GroupMembership.staticMember(instanceId, null));
+      factory.setStreamsConfiguration(config);
       factory.setStreamsUncaughtExceptionHandler(new StreamThreadReplacement(5, Duration.ofMinutes(5), java.time.Clock.systemUTC()));
       factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
         @Override

@@ -2,6 +2,7 @@ package dev.parley.delivery;
 
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DeadLetters;
+import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
 import dev.parley.delivery.queue.OutboundQueue;
@@ -54,11 +55,15 @@ class KafkaConfiguration {
    */
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
-      KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template, OutboundQueue queue) {
+      KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template, OutboundQueue queue,
+      @Value("${parley.instance-id:}") String instanceId) {
     var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(properties.buildConsumerProperties(),
         new StringDeserializer(), new ErrorHandlingDeserializer<>(serdes.<SpecificRecord>anyRecordSerde().deserializer()), false);
     var factory = new ConcurrentKafkaListenerContainerFactory<String, SpecificRecord>();
     factory.setConsumerFactory(consumers);
+    // Each listener its own static member name: two listeners share the group parley-delivery.
+    factory.setContainerCustomizer(container -> container.getContainerProperties().getKafkaConsumerProperties()
+        .putAll(GroupMembership.staticMember(instanceId, container.getListenerId())));
     // The queues' lanes follow the partitions: what a partition queued is sent by its owner only.
     factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
       @Override

@@ -94,10 +94,12 @@ public final class Stack implements AutoCloseable {
     createTopics();
 
     int registryPort = freePort();
-    processes.add(JavaProcess.start("schema-registry",
+    JavaProcess registry;
+    processes.add(registry = JavaProcess.start("schema-registry",
             options.repoRoot().resolve("devstack/registry/target/schema-registry-runner.jar"),
             List.of("-Dquarkus.http.port=" + registryPort, "-Dquarkus.http.host=127.0.0.1"), Map.of(), logs)
         .awaitHealthy(URI.create("http://127.0.0.1:" + registryPort + "/apis/registry/v2/system/info"), START_TIMEOUT));
+    running.put("schema-registry", registry);
     registryUrl = "http://127.0.0.1:" + registryPort + "/apis/registry/v2";
     // Every schema registered once, one at a time, before the services start: four services
     // registering new schemas at once into the in-memory registry can collide on its content ids
@@ -124,6 +126,7 @@ public final class Stack implements AutoCloseable {
           "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service"),
           "PARLEY_DELIVERY_URL", "http://127.0.0.1:" + ports.get("delivery-service"),
           "PARLEY_WEBHOOKS_ALLOW_HTTP", "true")); // local receivers are plain http
+      env.put("PARLEY_INSTANCE_ID", service); // a stable name: a restart rejoins its groups at once
       if (DATABASE_ROLES.containsKey(service)) {
         // Each service its own role, owning only its own schema (devstack/postgres/setup.sh makes
         // them; local test credentials, not secrets).
@@ -181,6 +184,39 @@ public final class Stack implements AutoCloseable {
     }
   }
 
+  /**
+   * Kills a service or an instance started with {@link #startInstance} with SIGKILL, as a crash
+   * would: nothing is flushed, no group is left. {@link #startService} brings a service back.
+   */
+  public void kill(String instanceName) {
+    JavaProcess process = running.remove(instanceName);
+    if (process != null) {
+      process.kill();
+      processes.remove(process);
+    }
+  }
+
+  /**
+   * Freezes a process of the stack (SIGSTOP) until {@link #thaw}: it answers nothing, holds its
+   * connections and keeps its state, as a process stalled by a long GC pause or a hung host would.
+   * The in-memory schema registry is made unavailable this way (restarting it would lose its schemas).
+   */
+  public void freeze(String name) {
+    signal(name, "STOP");
+  }
+
+  public void thaw(String name) {
+    signal(name, "CONT");
+  }
+
+  private void signal(String name, String signal) {
+    JavaProcess process = running.get(name);
+    if (process == null) {
+      throw new IllegalArgumentException("no running process " + name);
+    }
+    process.signal(signal);
+  }
+
   /** Starts a service stopped with {@link #stopService}, on the same port, and waits until it is healthy. */
   public void startService(String service) {
     Launch launch = launches.get(service);
@@ -198,6 +234,7 @@ public final class Stack implements AutoCloseable {
     Map<String, String> env = new HashMap<>(first.env());
     env.put("PORT", Integer.toString(port));
     env.put("PARLEY_STATE_DIR", first.env().get("PARLEY_STATE_DIR") + "-" + instanceName);
+    env.put("PARLEY_INSTANCE_ID", instanceName);
     Launch launch = new Launch(first.jar(), Map.copyOf(env), first.logs(), port);
     launches.put(instanceName, launch);
     JavaProcess process = JavaProcess.start(instanceName, launch.jar(), List.of(), launch.env(), launch.logs());

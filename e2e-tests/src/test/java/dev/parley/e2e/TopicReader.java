@@ -20,15 +20,42 @@ final class TopicReader {
   private TopicReader() {
   }
 
-  /** Every committed record of the topic matching the filter, once the condition holds or the time is up. */
-  static <V extends SpecificRecord> List<V> read(Topic<V> topic, Predicate<V> filter, Predicate<List<V>> until, Duration timeout) {
+  /** Every committed record of the topic matching the filter, up to the end of the topic as it is now. */
+  static <V extends SpecificRecord> List<V> readAll(Topic<V> topic, Predicate<V> filter) {
+    try (var consumer = consumer(topic)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the last stable offsets
+      List<V> found = new ArrayList<>();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        try {
+          for (var record : consumer.poll(Duration.ofMillis(200))) {
+            if (record.value() != null && filter.test(record.value())) {
+              found.add(record.value());
+            }
+          }
+        } catch (RecordDeserializationException e) {
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+      return found;
+    }
+  }
+
+  private static <V extends SpecificRecord> KafkaConsumer<String, V> consumer(Topic<V> topic) {
     var stack = Pipeline.stack();
     Map<String, Object> config = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-        new AvroSerdes(stack.registryUrl()).<V>valueSerde(topic).deserializer())) {
+    return new KafkaConsumer<>(config, new StringDeserializer(), new AvroSerdes(stack.registryUrl()).<V>valueSerde(topic).deserializer());
+  }
+
+  /** Every committed record of the topic matching the filter, once the condition holds or the time is up. */
+  static <V extends SpecificRecord> List<V> read(Topic<V> topic, Predicate<V> filter, Predicate<List<V>> until, Duration timeout) {
+    try (var consumer = consumer(topic)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);

@@ -2,6 +2,7 @@ package dev.parley.llm.generation;
 
 import dev.parley.events.EnrichedTurn;
 import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.health.Workers;
@@ -58,10 +59,17 @@ class TurnDispatcher implements SmartLifecycle {
   }
 
   private final KafkaProperties properties;
+  /** This instance's stable name, if it has one: a restart takes its partitions back at once. */
+  private final String instanceId;
   private final AvroSerdes serdes;
   private final TurnResponder responder;
   private final KafkaTemplate<String, SpecificRecord> kafka;
+  /** Model calls running at once (the pool's threads). */
   private final int maxInFlight;
+  /** Of which one tenant's at most: a slow model or a flood of one tenant leaves room for the others. */
+  private final int maxInFlightPerTenant;
+  /** Turns read but not answered yet (running or waiting for their conversation or tenant) before reading pauses. */
+  private final int maxBuffered;
   private final Workers.Worker health;
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
   private final OffsetTracker offsets = new OffsetTracker();
@@ -70,15 +78,22 @@ class TurnDispatcher implements SmartLifecycle {
   private volatile Thread thread;
   private ExecutorService pool;
   private OrderedWork work;
+  private TenantShares shares;
 
   TurnDispatcher(KafkaProperties properties, AvroSerdes serdes, TurnResponder responder,
-      KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight:256}") int maxInFlight, Workers workers) {
+      KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight}") int maxInFlight,
+      @Value("${parley.llm.max-in-flight-per-tenant}") int maxInFlightPerTenant,
+      @Value("${parley.llm.max-buffered}") int maxBuffered, Workers workers,
+      @Value("${parley.instance-id:}") String instanceId) {
+    this.instanceId = instanceId;
     this.health = workers.register("turn-dispatcher");
     this.properties = properties;
     this.serdes = serdes;
     this.responder = responder;
     this.kafka = kafka;
     this.maxInFlight = maxInFlight;
+    this.maxInFlightPerTenant = maxInFlightPerTenant;
+    this.maxBuffered = Math.max(maxBuffered, maxInFlight);
   }
 
   @Override
@@ -90,9 +105,11 @@ class TurnDispatcher implements SmartLifecycle {
       return t;
     };
     pool = Executors.newFixedThreadPool(maxInFlight, named);
-    work = new OrderedWork(pool);
+    shares = new TenantShares(pool, maxInFlightPerTenant);
+    work = new OrderedWork();
     Map<String, Object> config = properties.buildConsumerProperties();
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "parley-llm");
+    config.putAll(GroupMembership.staticMember(instanceId, null));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -122,10 +139,10 @@ class TurnDispatcher implements SmartLifecycle {
           dispatch(record, decoder);
         }
         finishDone();
-        if (!paused && work.inFlight() >= maxInFlight) {
+        if (!paused && work.inFlight() >= maxBuffered) {
           consumer.pause(consumer.assignment());
           paused = true;
-        } else if (paused && work.inFlight() <= maxInFlight * 3 / 4) {
+        } else if (paused && work.inFlight() <= maxBuffered * 3 / 4) {
           consumer.resume(consumer.paused());
           paused = false;
         }
@@ -165,7 +182,7 @@ class TurnDispatcher implements SmartLifecycle {
     }
     EnrichedTurn turn = (EnrichedTurn) value;
     String redriveOf = DeadLetters.redriveOf(record.headers());
-    work.submit(record.key(), () -> {
+    work.submit(record.key(), shares.of(turn.getTenantId()), () -> {
       try {
         responder.answer(record.key(), turn, redriveOf);
       } catch (Throwable e) { // a bug included: the customer is never left without an answer

@@ -23,14 +23,14 @@ class OrderedWorkTest {
 
   @Test
   void shouldRunTasksOfDifferentKeysAtOnceUpToThePoolSize() throws Exception {
-    OrderedWork work = new OrderedWork(pool);
+    OrderedWork work = new OrderedWork();
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
     CountDownLatch finished = new CountDownLatch(300);
 
     for (int i = 0; i < 300; i++) { // as if one partition held 300 conversations
-      work.submit("conversation-" + i, () -> {
+      work.submit("conversation-" + i, pool, () -> {
         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
         await(release);
         running.decrementAndGet();
@@ -51,7 +51,7 @@ class OrderedWorkTest {
 
   @Test
   void shouldKeepEachKeysTasksInOrderAndOneAtATime() throws Exception {
-    OrderedWork work = new OrderedWork(pool);
+    OrderedWork work = new OrderedWork();
     List<String> log = new CopyOnWriteArrayList<>();
     java.util.Map<String, AtomicInteger> runningPerKey = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicInteger overlaps = new AtomicInteger(); // counted here, asserted on the test thread
@@ -60,7 +60,7 @@ class OrderedWorkTest {
     for (int i = 0; i < 20; i++) {
       for (String key : List.of("a", "b", "c")) {
         int turn = i;
-        work.submit(key, () -> {
+        work.submit(key, pool, () -> {
           AtomicInteger running = runningPerKey.computeIfAbsent(key, k -> new AtomicInteger());
           if (running.incrementAndGet() > 1) {
             overlaps.incrementAndGet();
@@ -82,14 +82,14 @@ class OrderedWorkTest {
 
   @Test
   void shouldGoOnWithKeyAfterItsTaskFailed() throws Exception {
-    OrderedWork work = new OrderedWork(pool);
+    OrderedWork work = new OrderedWork();
     CountDownLatch finished = new CountDownLatch(2);
     List<String> ran = new CopyOnWriteArrayList<>();
 
-    work.submit("a", () -> {
+    work.submit("a", pool, () -> {
       throw new IllegalStateException("boom");
     }, finished::countDown);
-    work.submit("a", () -> ran.add("second"), finished::countDown);
+    work.submit("a", pool, () -> ran.add("second"), finished::countDown);
 
     assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(ran).containsExactly("second");
