@@ -35,7 +35,7 @@ class KnowledgeConfiguration {
       @Value("${parley.embedding.model:text-embedding-3-small}") String model,
       @Value("${parley.embedding.dimensions:384}") int dimensions) {
     if (baseUrl.isBlank()) {
-      return new AllMiniLmL6V2QuantizedEmbeddingModel();
+      return new WarmingEmbeddingModel(AllMiniLmL6V2QuantizedEmbeddingModel::new); // loads while the service starts
     }
     return OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(apiKey.isBlank() ? "none" : apiKey)
         .modelName(model).dimensions(dimensions).timeout(Duration.ofSeconds(30)).build();
