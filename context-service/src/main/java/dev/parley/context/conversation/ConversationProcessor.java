@@ -39,6 +39,8 @@ import dev.parley.events.UserTurn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,7 +51,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * message and emits the enriched turn with the history before it; for a reply it records the
  * assistant's message; for a command it applies the change if allowed (the sales stage moves only
  * as {@link SalesStages} allows) or emits a ConversationError. Every change emits the new state
- * for the public conversations topic, and what the change means ({@link ConversationEvents}).
+ * for the public conversations topic, and what the change means ({@link ConversationEvents}),
+ * and moves the conversation in the {@link ConversationIndex} in the same step.
  *
  * <p>Replies are folded idempotently: a reply whose id is already in the recent messages is a
  * redelivery and changes nothing.
@@ -64,6 +67,8 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   private final ConversationDirector director;
   private ProcessorContext<String, ConversationUpdate> context;
   private KeyValueStore<String, ConversationState> store;
+  private ConversationIndex index;
+  private Cancellable commitBuiltIndex;
 
   private KeyValueStore<String, ValueAndTimestamp<Product>> inventory;
   private KeyValueStore<String, ValueAndTimestamp<CustomerProfile>> profiles;
@@ -79,6 +84,13 @@ final class ConversationProcessor implements Processor<String, ConversationInput
   public void init(ProcessorContext<String, ConversationUpdate> context) {
     this.context = context;
     this.store = context.getStateStore(ConversationTopology.CONVERSATIONS_STORE);
+    this.index = new ConversationIndex(context.getStateStore(ConversationIndex.STORE), context.getStateStore(ConversationIndex.COUNTS_STORE));
+    if (index.buildIfMissing(store)) {
+      // Writes made in init are committed with the task's next commit, which a punctuation asks
+      // for: a partition that gets no record must not hold the built index in an open transaction.
+      commitBuiltIndex = context.schedule(java.time.Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME,
+          now -> commitBuiltIndex.cancel());
+    }
     this.inventory = context.getStateStore(ConversationTopology.INVENTORY_STORE);
     this.profiles = context.getStateStore(ConversationTopology.PROFILES_LOOKUP_STORE);
   }
@@ -113,6 +125,7 @@ final class ConversationProcessor implements Processor<String, ConversationInput
     if (update != null) {
       if (update.state() != null) {
         store.put(record.key(), update.state());
+        index.update(state, update.state());
       }
       List<ConversationEvent> events = new ArrayList<>(ConversationEvents.between(state, update.state(), causeId, requestedBy, now));
       events.addAll(update.events());

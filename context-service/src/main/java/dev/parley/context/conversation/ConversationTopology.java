@@ -50,7 +50,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                  │
  *                                  ├─ join customers, deals (global tables)
  *                                  ▼
- * replies, conversation-commands ─▶ conversation (single writer of the conversation store)
+ * replies, conversation-commands ─▶ conversation (single writer of the conversation store and its indexes)
  *                                  ├─▶ enriched-turns ─▶ reply-watchdog (no reply in time: fallback reply,
  *                                  │                     reply-failures, dead-letters)
  *                                  ├─▶ conversations (latest state, compacted)
@@ -118,6 +118,11 @@ public final class ConversationTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
         Serdes.String(), serdes.valueSerde(ConversationState.class)));
+    // The conversation store's secondary indexes, written with it by the same processor.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ConversationIndex.STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ConversationIndex.COUNTS_STORE), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(AWAITING_REPLIES_STORE),
         Serdes.String(), serdes.valueSerde(EnrichedTurn.class)));
@@ -181,7 +186,7 @@ public final class ConversationTopology {
         .merge(commandInputs, Named.as("conversation-commands"))
         .process(() -> new ConversationProcessor(settings.keptMessages(), settings.historyMessages(), new TurnAnalyzer(),
                 new ConversationDirector(settings.coachingRules())),
-            Named.as("conversation"), CONVERSATIONS_STORE);
+            Named.as("conversation"), CONVERSATIONS_STORE, ConversationIndex.STORE, ConversationIndex.COUNTS_STORE);
 
     updates.filter((key, update) -> update.state() != null, Named.as("changes-only"))
         .mapValues(ConversationUpdate::state, Named.as("state"))

@@ -59,7 +59,13 @@ class ProfileQueryController {
         .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no profile for " + customerKey)));
   }
 
-  /** The tenant's leads of a temperature, most likely to buy first. */
+  /**
+   * The tenant's leads of a temperature, most likely to buy first. Reads every profile of the
+   * tenant (off the event loop): unlike conversations, profiles are a global table, filled from
+   * one compacted topic and restored from it without passing any processor of ours, so no index
+   * can be kept beside it in the same store update. An index needs its own topic (written by
+   * {@link ProfileProcessor}, read back as a second global table) — a follow-up.
+   */
   @GetMapping("/internal/tenants/{tenantId}/leads")
   Mono<Leads> leads(@PathVariable String tenantId, @RequestParam(defaultValue = "HOT") String temperature,
       @RequestParam(defaultValue = "50") int limit) {

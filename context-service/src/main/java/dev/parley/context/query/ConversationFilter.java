@@ -1,5 +1,6 @@
 package dev.parley.context.query;
 
+import dev.parley.context.conversation.ConversationIndex;
 import dev.parley.events.ConversationState;
 import java.time.Instant;
 import java.util.Locale;
@@ -23,6 +24,21 @@ record ConversationFilter(String status, String customer, String language, Strin
     language = language == null || language.isBlank() ? null : language;
     temperature = temperature == null || temperature.isBlank() ? null : temperature;
     owner = owner == null || owner.isBlank() ? null : owner;
+  }
+
+  /**
+   * The index range a list walks: the owner's conversations (a customer's own are few), else those
+   * of the status, else all of the tenant's; each newest first.
+   */
+  String range(String tenantId) {
+    return owner != null ? ConversationIndex.byOwner(tenantId, owner)
+        : status != null ? ConversationIndex.byStatus(tenantId, status.toUpperCase(Locale.ROOT))
+        : ConversationIndex.recent(tenantId);
+  }
+
+  /** Whether the range alone decides what matches (besides updatedSince): then matches are counted without reading them. */
+  boolean decidedByRange() {
+    return customer == null && language == null && temperature == null && (owner == null || status == null);
   }
 
   /** The temperature filter needs the customer's profile, looked up by the caller. */

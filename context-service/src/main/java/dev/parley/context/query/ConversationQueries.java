@@ -5,16 +5,17 @@ import dev.parley.events.ConversationState;
 import dev.parley.events.CustomerProfile;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.parley.schemas.Keys;
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.parley.context.conversation.ConversationIndex;
+import dev.parley.schemas.Topics;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -66,25 +67,36 @@ class ConversationQueries {
         .map(state -> ConversationView.of(state, withMessages, temperature(state)));
   }
 
-  /** This instance's conversations of a tenant that match, newest first. Keys start with the tenant: a prefix scan. */
-  List<ConversationView> localList(String tenantId, ConversationFilter filter) {
-    List<ConversationView> found = new ArrayList<>();
-    try (KeyValueIterator<String, ConversationState> all = store().prefixScan(Keys.of(tenantId, ""), new StringSerializer())) {
-      all.forEachRemaining(entry -> {
-        if (filter.matches(entry.value)) {
-          String temperature = temperature(entry.value);
-          if (filter.matchesTemperature(temperature)) {
-            found.add(ConversationView.of(entry.value, false, temperature));
-          }
-        }
-      });
-    }
-    found.sort(NEWEST_FIRST);
-    return found;
+  /** The first {@code wanted} of this instance's conversations of a tenant that match, newest first. */
+  ConversationLists.Part localList(String tenantId, ConversationFilter filter, int wanted) {
+    return ConversationLists.list(localPartitions(), this::temperature, tenantId, filter, wanted,
+        ConversationLists.MAX_WALKED);
   }
 
-  static final Comparator<ConversationView> NEWEST_FIRST =
-      Comparator.comparing(ConversationView::updatedAt).reversed().thenComparing(ConversationView::conversationId);
+  /** How many conversations of each status this instance holds of a tenant. */
+  Map<String, Long> localCounts(String tenantId) {
+    return ConversationLists.countByStatus(localPartitions(), tenantId);
+  }
+
+  /** The partitions of the conversation store this instance owns (tasks that read the conversation commands). */
+  private List<ConversationPartition> localPartitions() {
+    KafkaStreams kafkaStreams = streams.getKafkaStreams();
+    if (kafkaStreams == null) {
+      throw new InvalidStateStoreException("Kafka Streams has not started");
+    }
+    return kafkaStreams.metadataForLocalThreads().stream()
+        .flatMap(thread -> thread.activeTasks().stream())
+        .filter(task -> task.topicPartitions().stream().anyMatch(p -> p.topic().equals(Topics.CONVERSATION_COMMANDS.name())))
+        .map(task -> task.taskId().partition())
+        .map(partition -> new ConversationPartition(
+            kafkaStreams.store(StoreQueryParameters.fromNameAndType(ConversationTopology.CONVERSATIONS_STORE,
+                QueryableStoreTypes.<String, ConversationState>keyValueStore()).withPartition(partition)),
+            kafkaStreams.store(StoreQueryParameters.fromNameAndType(ConversationIndex.STORE,
+                QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition)),
+            kafkaStreams.store(StoreQueryParameters.fromNameAndType(ConversationIndex.COUNTS_STORE,
+                QueryableStoreTypes.<String, Long>keyValueStore()).withPartition(partition))))
+        .toList();
+  }
 
   /** The lead temperature of the conversation's customer, from the profiles global table (null before any profile). */
   private String temperature(ConversationState state) {

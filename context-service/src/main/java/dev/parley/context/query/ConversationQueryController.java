@@ -1,8 +1,6 @@
 package dev.parley.context.query;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +21,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Interactive queries over the conversation store, for ingress-service (the public edge) to call.
  * A conversation is read on the instance that owns its key, forwarding there when needed; a list
- * gathers every instance's part ({@code scope=local} asks one instance for its own part only).
+ * or a count gathers every instance's part ({@code scope=local} asks one instance for its own part
+ * only). Lists walk the conversation index ({@link ConversationLists}), never all of a tenant's
+ * conversations.
  *
  * <p>Internal API: it answers only Parley's services (InternalApiConfiguration) and trusts the
  * tenant in the path, which ingress takes from the caller's token.
@@ -31,8 +31,29 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class ConversationQueryController {
 
-  /** A page of conversations. */
-  record Page(List<ConversationView> items, int total, int offset, int limit) {
+  /**
+   * A page of conversations, newest first.
+   *
+   * @param total      how many conversations match: exact when {@code totalExact}, otherwise at least this many
+   *                   (counting every match of a filter the index cannot narrow would mean reading them all)
+   * @param hasMore    whether matches may follow this page
+   */
+  record Page(List<ConversationView> items, int total, int offset, int limit, boolean totalExact, boolean hasMore) {
+
+    static Page of(ConversationLists.Part part, int offset, int limit) {
+      List<ConversationView> items = part.items().subList(Math.min(offset, part.items().size()),
+          Math.min(offset + limit, part.items().size()));
+      return new Page(List.copyOf(items), part.total(), offset, limit, part.totalExact(),
+          !part.totalExact() || offset + limit < part.total());
+    }
+  }
+
+  /** How many conversations a tenant has, in all and by status. */
+  record Counts(long total, Map<String, Long> byStatus) {
+
+    static Counts of(Map<String, Long> byStatus) {
+      return new Counts(byStatus.values().stream().mapToLong(Long::longValue).sum(), byStatus);
+    }
   }
 
   private final ConversationQueries queries;
@@ -74,14 +95,17 @@ class ConversationQueryController {
       @RequestParam(defaultValue = "0") int offset,
       @RequestParam(defaultValue = "20") int limit,
       @RequestParam(defaultValue = "all") String scope) {
-    if (offset < 0 || limit < 1 || limit > 200) {
-      return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "offset must be >= 0 and limit 1 to 200"));
+    if (offset < 0 || limit < 1 || limit > 200 || offset + limit > ConversationLists.MAX_WALKED) {
+      return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST,
+          "offset must be >= 0, limit 1 to 200, and offset + limit at most " + ConversationLists.MAX_WALKED
+              + " (narrow a deeper list with updatedSince or a filter)"));
     }
     ConversationFilter filter = new ConversationFilter(status, customer, language, temperature, updatedSince, owner);
-    Mono<List<ConversationView>> local = Mono.fromCallable(() -> queries.localList(tenantId, filter))
-        .subscribeOn(Schedulers.boundedElastic());
+    // Every instance answers its own first offset + limit: the page is among them.
+    Mono<ConversationLists.Part> local = whenReady(Mono.fromCallable(() -> queries.localList(tenantId, filter, offset + limit)))
+        .subscribeOn(Schedulers.boundedElastic()); // RocksDB reads block
     if ("local".equals(scope)) {
-      return whenReady(local.map(views -> new Page(views, views.size(), 0, views.size())));
+      return local.map(part -> new Page(part.items(), part.total(), offset, limit, part.totalExact(), false));
     }
     // Forwarded filters go in as URI variables, encoded as such: "{7*7}" is text, not a template.
     Map<String, Object> filters = new LinkedHashMap<>();
@@ -92,26 +116,51 @@ class ConversationQueryController {
     filters.put("updatedSince", updatedSince);
     filters.put("owner", owner);
     filters.values().removeIf(java.util.Objects::isNull);
-    Flux<List<ConversationView>> parts = Flux.fromIterable(queries.instances())
-        .flatMap(host -> queries.isSelf(host) ? local : http.get()
-            .uri(base(host), uri -> {
-              uri.path("/internal/tenants/{t}/conversations").queryParam("scope", "local");
-              filters.keySet().forEach(name -> uri.queryParam(name, "{" + name + "}"));
-              Map<String, Object> variables = new LinkedHashMap<>(filters);
-              variables.put("t", tenantId);
-              return uri.build(variables);
-            })
-            .retrieve().bodyToMono(Page.class).map(Page::items)
-            // Another instance that cannot answer yet (rebalancing, restarting): the whole list is not ready.
-            .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-                "another instance cannot answer right now; retry shortly", e)));
-    return parts.switchIfEmpty(local).collectList().map(all -> {
-      List<ConversationView> merged = new ArrayList<>();
-      all.forEach(merged::addAll);
-      merged.sort(Comparator.comparing(ConversationView::updatedAt).reversed().thenComparing(ConversationView::conversationId));
-      List<ConversationView> page = merged.subList(Math.min(offset, merged.size()), Math.min(offset + limit, merged.size()));
-      return new Page(List.copyOf(page), merged.size(), offset, limit);
-    });
+    filters.put("offset", offset);
+    filters.put("limit", limit);
+    Flux<ConversationLists.Part> parts = Flux.fromIterable(queries.instances())
+        .flatMap(host -> queries.isSelf(host) ? local : fromInstance(host, "/internal/tenants/{t}/conversations", tenantId,
+            filters, Page.class).map(page -> new ConversationLists.Part(page.items(), page.total(), page.totalExact())));
+    return parts.switchIfEmpty(local).collectList()
+        .map(all -> Page.of(ConversationLists.Part.merge(all, offset + limit), offset, limit));
+  }
+
+  /**
+   * How many conversations the tenant has, by status, from the index's counts (ingress's escalation
+   * queue counts ESCALATED): never a walk over conversations.
+   */
+  @GetMapping("/internal/tenants/{tenantId}/conversation-counts")
+  Mono<Counts> counts(@PathVariable String tenantId, @RequestParam(defaultValue = "all") String scope) {
+    Mono<Map<String, Long>> local = whenReady(Mono.fromCallable(() -> queries.localCounts(tenantId)))
+        .subscribeOn(Schedulers.boundedElastic());
+    if ("local".equals(scope)) {
+      return local.map(Counts::of);
+    }
+    return Flux.fromIterable(queries.instances())
+        .flatMap(host -> queries.isSelf(host) ? local
+            : fromInstance(host, "/internal/tenants/{t}/conversation-counts", tenantId, Map.of(), Counts.class).map(Counts::byStatus))
+        .switchIfEmpty(local)
+        .reduce(new LinkedHashMap<String, Long>(), (sum, part) -> {
+          part.forEach((status, count) -> sum.merge(status, count, Long::sum));
+          return sum;
+        })
+        .map(Counts::of);
+  }
+
+  /** Another instance's own part ({@code scope=local}) of a list or count. */
+  private <T> Mono<T> fromInstance(HostInfo host, String path, String tenantId, Map<String, Object> parameters, Class<T> type) {
+    return http.get()
+        .uri(base(host), uri -> {
+          uri.path(path).queryParam("scope", "local");
+          parameters.keySet().forEach(name -> uri.queryParam(name, "{" + name + "}"));
+          Map<String, Object> variables = new LinkedHashMap<>(parameters);
+          variables.put("t", tenantId);
+          return uri.build(variables);
+        })
+        .retrieve().bodyToMono(type)
+        // Another instance that cannot answer yet (rebalancing, restarting): the whole answer is not ready.
+        .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+            "another instance cannot answer right now; retry shortly", e));
   }
 
   /** A store read during a rebalance could miss keys: answer 503 (retry) rather than a wrong 404 or a short list. */

@@ -38,6 +38,12 @@ class ConversationQueryProxy {
   private static final List<String> CUSTOMER_FIELDS = List.of("conversationId", "status", "customerName", "turnCount",
       "replyCount", "createdAt", "updatedAt", "messages");
 
+  /**
+   * context-service serves pages down to offset + limit 2,000 (its lists walk an index newest
+   * first; deeper pages would grow with the tenant): with the largest limit, 1,800.
+   */
+  static final int MAX_OFFSET = 1_800;
+
   private final ContextClient context;
   private final ConversationAccess access;
   private final SecurityAudit audit;
@@ -57,7 +63,8 @@ class ConversationQueryProxy {
       @RequestParam(required = false) @Pattern(regexp = "[a-z]{2}", message = "language must be a two-letter code") String language,
       @RequestParam(required = false) @Pattern(regexp = "(?i)HOT|WARM|COLD", message = "temperature must be HOT, WARM or COLD") String temperature,
       @RequestParam(required = false) Instant updatedSince,
-      @RequestParam(defaultValue = "0") @Min(value = 0, message = "offset must be 0 or more") int offset,
+      @RequestParam(defaultValue = "0") @Min(value = 0, message = "offset must be 0 or more")
+      @Max(value = MAX_OFFSET, message = "offset must be at most {value}: narrow a deeper list with updatedSince or a filter") int offset,
       @RequestParam(defaultValue = "20") @Min(value = 1, message = "limit must be 1 to 200")
       @Max(value = 200, message = "limit must be 1 to 200") int limit) {
     Caller caller = Caller.of(jwt);

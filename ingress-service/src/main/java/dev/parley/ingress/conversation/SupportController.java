@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Human escalation and customer feedback. Both are changes of the conversation, so both travel as
@@ -155,16 +154,14 @@ class SupportController {
             Keys.agentReplyId(sent.commandId()))));
   }
 
+  /**
+   * The tenant's open escalations besides this conversation: the ESCALATED count (kept by
+   * context-service, not counted from a list), less this one if it is escalated already.
+   */
   private Mono<Integer> openEscalations(Caller caller, String conversationId) {
-    return context.conversations(caller.tenantId(), new ContextClient.ConversationQuery("ESCALATED", null, null, null, null,
-            null, 0, 200))
-        .map(page -> {
-          int others = 0;
-          for (JsonNode item : page.get("items")) {
-            others += item.get("conversationId").asString().equals(conversationId) ? 0 : 1;
-          }
-          return page.get("total").asInt() > 200 ? page.get("total").asInt() : others;
-        })
+    return Mono.zip(context.conversationCounts(caller.tenantId()),
+            context.conversationSummary(caller.tenantId(), conversationId).map(view -> view.path("status").asString()).defaultIfEmpty(""))
+        .map(found -> Math.max(0, found.getT1().path("byStatus").path("ESCALATED").asInt() - ("ESCALATED".equals(found.getT2()) ? 1 : 0)))
         .onErrorResume(e -> {
           // The queue position is advice; the escalation itself must not fail for it.
           log.warn("could not count open escalations of tenant {}: {}", caller.tenantId(), e.toString());

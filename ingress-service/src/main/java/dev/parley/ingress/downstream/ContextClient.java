@@ -59,6 +59,13 @@ public class ContextClient {
         .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "conversation queries are");
   }
 
+  /** How many conversations the tenant has by status ({@code byStatus.ESCALATED}, ...), from context-service's counts. */
+  public Mono<JsonNode> conversationCounts(String tenantId) {
+    return Downstream.read(http.get()
+        .uri("/internal/tenants/{tenant}/conversation-counts", tenantId)
+        .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "conversation counts are");
+  }
+
   /** One conversation with its recent messages; empty when there is none. */
   public Mono<JsonNode> conversation(String tenantId, String conversationId) {
     return Downstream.read(Downstream.emptyWhenNotFound(http.get()
