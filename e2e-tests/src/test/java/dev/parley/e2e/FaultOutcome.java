@@ -19,12 +19,13 @@ import java.util.stream.Collectors;
  * reply (replies told apart by their ids). Sends lost or doubled: replies sent on WhatsApp other than exactly once. Out of order:
  * a chat whose replies (on the topic, or as sent) do not follow its messages' order.
  *
- * <p>Recovery: from the fault until the first message accepted after it is answered on WhatsApp
+ * <p>Back: from the fault until its end (a killed service restarted and healthy again; an outage
+ * over). Recovery: from the fault until the first message accepted after it is answered on WhatsApp
  * (for an outage, the outage is part of it). Drain: from the fault's end (service healthy again,
  * dependency back) until every message accepted before then is answered on WhatsApp.
  */
 record FaultOutcome(String fault, int accepted, int replied, int lost, int doubled, int sendsLost, int sendsDoubled,
-    int outOfOrder, double recoverySeconds, double drainSeconds) {
+    int outOfOrder, double backSeconds, double recoverySeconds, double drainSeconds) {
 
   private static final String SEND_PATH = "/v3/message";
   private static final Duration SETTLE = Duration.ofSeconds(5);
@@ -34,13 +35,13 @@ record FaultOutcome(String fault, int accepted, int replied, int lost, int doubl
   }
 
   static String header() {
-    return "| fault | accepted | replied | lost | doubled | sends lost | sends doubled | out of order | recovery s | drain s |\n"
-        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+    return "| fault | accepted | replied | lost | doubled | sends lost | sends doubled | out of order | back s | recovery s | drain s |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
   }
 
   String row() {
-    return String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %.1f | %.1f |", fault, accepted, replied, lost, doubled,
-        sendsLost, sendsDoubled, outOfOrder, recoverySeconds, drainSeconds);
+    return String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f |", fault, accepted, replied, lost, doubled,
+        sendsLost, sendsDoubled, outOfOrder, backSeconds, recoverySeconds, drainSeconds);
   }
 
   /**
@@ -134,7 +135,8 @@ record FaultOutcome(String fault, int accepted, int replied, int lost, int doubl
       double recovery = firstAnsweredAfterFault == Long.MIN_VALUE ? Double.NaN : seconds(firstAnsweredAfterFault - faultNanos);
       double drain = Math.max(0, seconds(lastAnsweredOfBacklog - endNanos));
       int replied = (int) accepted.stream().filter(message -> repliesPerMessage.containsKey(message.messageId())).count();
-      return new FaultOutcome(fault, accepted.size(), replied, lost, doubled, sendsLost, sendsDoubled, outOfOrder, recovery, drain);
+      return new FaultOutcome(fault, accepted.size(), replied, lost, doubled, sendsLost, sendsDoubled, outOfOrder,
+          seconds(endNanos - faultNanos), recovery, drain);
     }
 
     /** When the message's reply reached the provider (first successful send). */
