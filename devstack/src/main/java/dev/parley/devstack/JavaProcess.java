@@ -36,12 +36,24 @@ final class JavaProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(name + ": " + jar + " is missing; build first (mvn -DskipTests install)");
     }
+    List<String> program = new ArrayList<>(jvmArgs);
+    program.addAll(List.of("-jar", jar.toString()));
+    return launch(name, program, env, logDir);
+  }
+
+  /** Runs a main class of this JVM's own class path (a Kafka broker, say) in a process of its own. */
+  static JavaProcess startMain(String name, String mainClass, List<String> args, Path logDir) {
+    List<String> program = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    program.addAll(args);
+    return launch(name, program, Map.of(), logDir);
+  }
+
+  private static JavaProcess launch(String name, List<String> program, Map<String, String> env, Path logDir) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Small, quick-starting JVMs: the stack runs six of them on a two-core machine.
     command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-    command.addAll(jvmArgs);
-    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(program);
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
@@ -84,6 +96,23 @@ final class JavaProcess implements AutoCloseable {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the process to end by itself; its exit code. */
+  int waitFor(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; its log ends:\n" + tail());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -126,6 +126,7 @@ public final class Stack implements AutoCloseable {
           "PARLEY_LLM_URL", "http://127.0.0.1:" + ports.get("llm-service"),
           "PARLEY_DELIVERY_URL", "http://127.0.0.1:" + ports.get("delivery-service"),
           "PARLEY_WEBHOOKS_ALLOW_HTTP", "true")); // local receivers are plain http
+      env.put("PARLEY_KAFKA_REPLICATION_FACTOR", Short.toString(broker.replicationFactor()));
       env.put("PARLEY_INSTANCE_ID", service); // a stable name: a restart rejoins its groups at once
       if (DATABASE_ROLES.containsKey(service)) {
         // Each service its own role, owning only its own schema (devstack/postgres/setup.sh makes
@@ -272,7 +273,7 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
@@ -286,7 +287,7 @@ public final class Stack implements AutoCloseable {
   private void createTopics() {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       var existing = admin.listTopics().names().get();
-      admin.createTopics(Stream.of(Topics.newTopics((short) 1)).filter(t -> !existing.contains(t.name())).toList())
+      admin.createTopics(Stream.of(Topics.newTopics(broker.replicationFactor())).filter(t -> !existing.contains(t.name())).toList())
           .all().get();
     } catch (Exception e) {
       throw new IllegalStateException("could not create Parley's topics", e);
@@ -300,6 +301,27 @@ public final class Stack implements AutoCloseable {
           .orElse(target.resolve(module + "-exec.jar"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Distinct free ports (the probe sockets are held together, so no port is given twice). */
+  static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // a probe socket
+        }
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.devstack.KraftCluster;
 import dev.parley.devstack.Stack;
 import java.io.IOException;
 import java.net.URI;
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The short suite (in {@code ./parley test}) kills each service with SIGKILL and starts it
  * again. The full suite ({@code ./parley faults}, or {@code -Dparley.faults=full}) also kills one
- * of two instances of each service, freezes llm-service for 61 s, stops PostgreSQL for 60 s and
- * freezes the schema registry for 60 s, at a higher rate.
+ * of two instances of each service and one broker of a three-broker cluster (the full suite runs
+ * on one), freezes llm-service for 61 s, stops PostgreSQL for 60 s and freezes the schema
+ * registry for 60 s, at a higher rate. {@code -Dparley.faults.only=<part of a fault's name>}
+ * runs only those faults.
  */
 class FaultSuiteIT {
 
@@ -45,7 +48,8 @@ class FaultSuiteIT {
     Stack stack = Pipeline.stack();
     ingress.add(stack.ingressUrl());
     List<FaultOutcome> rows = new ArrayList<>();
-    for (Fault fault : faults()) {
+    String only = System.getProperty("parley.faults.only", "");
+    for (Fault fault : faults().stream().filter(fault -> fault.name().contains(only)).toList()) {
       rows.add(run(stack, fault));
     }
 
@@ -85,6 +89,10 @@ class FaultSuiteIT {
             ingress.add(s.ingressUrl());
             s.stopInstance(second);
           }));
+    }
+    if (Pipeline.broker() instanceof KraftCluster cluster) {
+      faults.add(new Fault("kill -9 a Kafka broker (1 of " + cluster.size() + ")", s -> { }, s -> cluster.kill(1),
+          s -> cluster.restart(1), s -> { }));
     }
     faults.add(new Fault("llm-service frozen 61 s", s -> { }, s -> s.freeze("llm-service"),
         s -> { sleep(OUTAGE.plusSeconds(1)); s.thaw("llm-service"); }, s -> { }));

@@ -2,6 +2,7 @@ package dev.parley.e2e;
 
 import dev.parley.devstack.EmbeddedKraftBroker;
 import dev.parley.devstack.KafkaBroker;
+import dev.parley.devstack.KraftCluster;
 import dev.parley.devstack.SampleData;
 import dev.parley.devstack.Stack;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.testcontainers.kafka.KafkaContainer;
 final class Pipeline {
 
   private static Stack stack;
+  private static KafkaBroker broker;
   private static FakeProvider provider;
 
   /** The tenant whose replies the stack also delivers to a webhook on the fake provider. */
@@ -52,8 +54,10 @@ final class Pipeline {
 
   static synchronized Stack stack() {
     if (stack == null) {
-      KafkaBroker broker = dockerAvailable() ? new ContainerBroker() : new EmbeddedKraftBroker();
       Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
+      // The full fault suite restarts a broker: three of them, each a process of its own.
+      broker = "full".equals(System.getProperty("parley.faults")) ? new KraftCluster(3, root.resolve("e2e-tests/target/kafka-cluster"))
+          : dockerAvailable() ? new ContainerBroker() : new EmbeddedKraftBroker();
       provider = new FakeProvider();
       // delivery-service talks to the fake WhatsApp provider, retries quickly, and has one tenant
       // with a webhook; structured settings travel as SPRING_APPLICATION_JSON.
@@ -90,6 +94,12 @@ final class Pipeline {
       }));
     }
     return stack;
+  }
+
+  /** The broker or cluster the stack runs on. */
+  static synchronized KafkaBroker broker() {
+    stack();
+    return broker;
   }
 
   static synchronized FakeProvider provider() {

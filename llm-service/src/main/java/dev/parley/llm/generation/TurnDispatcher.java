@@ -79,6 +79,7 @@ class TurnDispatcher implements SmartLifecycle {
   private ExecutorService pool;
   private OrderedWork work;
   private TenantShares shares;
+  private final io.github.resilience4j.retry.Retry databaseRetry = DatabaseOutages.retry();
 
   TurnDispatcher(KafkaProperties properties, AvroSerdes serdes, TurnResponder responder,
       KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight}") int maxInFlight,
@@ -184,7 +185,10 @@ class TurnDispatcher implements SmartLifecycle {
     String redriveOf = DeadLetters.redriveOf(record.headers());
     work.submit(record.key(), shares.of(turn.getTenantId()), () -> {
       try {
-        responder.answer(record.key(), turn, redriveOf);
+        databaseRetry.executeCallable(() -> {
+          responder.answer(record.key(), turn, redriveOf);
+          return null;
+        });
       } catch (Throwable e) { // a bug included: the customer is never left without an answer
         log.warn("could not answer turn {}: {}", turn.getEventId(), e.toString());
         try {
