@@ -129,7 +129,9 @@ final class JavaProcess implements AutoCloseable {
   /** Sends a signal (STOP, CONT) with the system's kill command. */
   void signal(String signal) {
     try {
-      int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+      // Not inheritIO: a test JVM's standard output is its channel to the build tool.
+      int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
       if (exit != 0) {
         throw new IllegalStateException("kill -" + signal + " " + name + " exited with " + exit);
       }

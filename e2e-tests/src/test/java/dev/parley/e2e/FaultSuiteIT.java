@@ -127,8 +127,10 @@ class FaultSuiteIT {
     try {
       Process process = new ProcessBuilder("bash", "-c", "$( [ \"$(id -u)\" = 0 ] || echo sudo ) "
           + "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | sort -V | tail -1) main " + action
-              + (action.equals("stop") ? " -m fast" : "")).inheritIO().start();
-      assertThat(process.waitFor()).as("pg_ctlcluster " + action).isZero();
+              + (action.equals("stop") ? " -m fast" : "")).redirectErrorStream(true).start();
+      // Read, never inherited: this JVM's standard output is its channel to the build tool.
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as("pg_ctlcluster " + action + ": " + output).isZero();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
