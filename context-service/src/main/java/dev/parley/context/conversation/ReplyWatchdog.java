@@ -4,6 +4,7 @@ import dev.parley.events.EnrichedTurn;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -40,6 +41,8 @@ final class ReplyWatchdog implements Processor<String, ReplyWatchdog.Watch, Stri
   private ProcessorContext<String, EnrichedTurn> context;
   private KeyValueStore<String, EnrichedTurn> awaiting;
   private Cancellable punctuator;
+  /** Turns this task started watching: orders the watches of turns formed in the same millisecond. */
+  private long started;
 
   ReplyWatchdog(Duration deadline, Duration tick) {
     this.deadline = deadline;
@@ -56,9 +59,16 @@ final class ReplyWatchdog implements Processor<String, ReplyWatchdog.Watch, Stri
   @Override
   public void process(Record<String, Watch> record) {
     if (record.value() instanceof Start start) {
-      awaiting.put(watchKey(record.key(), start.turn().getEventId()), start.turn());
+      awaiting.put(watchKey(record.key(), start.turn()), start.turn());
     } else if (record.value() instanceof Stop stop) {
-      awaiting.delete(watchKey(record.key(), stop.turnId()));
+      // A conversation has a turn or two out at once: find the reply's among them.
+      try (KeyValueIterator<String, EnrichedTurn> watched = awaiting.prefixScan(record.key() + "|", new StringSerializer())) {
+        watched.forEachRemaining(entry -> {
+          if (entry.key.endsWith("|" + stop.turnId())) {
+            awaiting.delete(entry.key);
+          }
+        });
+      }
     }
   }
 
@@ -78,13 +88,17 @@ final class ReplyWatchdog implements Processor<String, ReplyWatchdog.Watch, Stri
     }
   }
 
-  /** One conversation may have several turns out at once: the watch is per turn. */
-  private static String watchKey(String conversationKey, String turnId) {
-    return conversationKey + "|" + turnId;
+  /**
+   * One conversation may have several turns out at once: the watch is per turn, keyed in the order
+   * the turns were formed (their time, then the order this task saw them), so turns overdue together
+   * get their fallbacks in order and the customer reads the answers in the order they asked.
+   */
+  private String watchKey(String conversationKey, EnrichedTurn turn) {
+    return conversationKey + "|" + String.format("%019d|%019d", turn.getCreatedAt().toEpochMilli(), ++started) + "|" + turn.getEventId();
   }
 
   private static String conversationKey(String watchKey) {
-    return watchKey.substring(0, watchKey.lastIndexOf('|'));
+    return watchKey.substring(0, watchKey.indexOf('|'));
   }
 
   @Override

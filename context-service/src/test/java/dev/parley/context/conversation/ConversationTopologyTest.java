@@ -490,6 +490,25 @@ class ConversationTopologyTest {
   }
 
   @Test
+  void shouldAnswerTurnsOverdueTogetherWithFallbacksInTheOrderTheCustomerAsked() {
+    String key = Keys.of(TENANT, "conv-1");
+    List<String> asked = new java.util.ArrayList<>();
+    for (int i = 1; i <= 6; i++) { // formed in the same moment: only their order tells them apart
+      inbound.pipeInput(key, message("conv-1", "m-" + i, "Question " + i + "?", null, null));
+      asked.add("m-" + i);
+    }
+    List<EnrichedTurn> turns = enriched.readValuesToList();
+    assertThat(turns).hasSize(6);
+    replies.pipeInput(key, reply(turns.get(2), "Answered in time.")); // m-3's reply came
+    agentReplies.readValuesToList();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(31));
+
+    List<String> fallbacks = agentReplies.readValuesToList().stream().map(reply -> reply.getMessageIds().get(0)).toList();
+    assertThat(fallbacks).containsExactly("m-1", "m-2", "m-4", "m-5", "m-6");
+  }
+
+  @Test
   void shouldStopWatchingATurnOnceItsReplyComes() {
     String key = Keys.of(TENANT, "conv-1");
     inbound.pipeInput(key, message("conv-1", "m-1", "What APR can I get?", null, null));
