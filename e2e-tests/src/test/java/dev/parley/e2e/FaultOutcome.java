@@ -119,6 +119,13 @@ record FaultOutcome(String fault, int accepted, int replied, int lost, int doubl
           long sent = sentNanos(replies.get(reply)).orElse(lastSent);
           if (reply < lastReply || sent < lastSent) {
             outOfOrder++;
+            if (outOfOrder <= 3) { // what the reader needs to find the cause
+              System.out.println("out of order in chat " + message.chat() + ": " + inOrder.stream().map(m -> {
+                Integer index = firstReply.get(m.messageId());
+                return m.messageId() + " -> " + (index == null ? "none" : "#" + index + " " + replies.get(index).getEventId()
+                    + " " + replies.get(index).getStatus() + " sent " + sentNanos(replies.get(index)).orElse(0L) / 1_000_000 + " ms");
+              }).toList());
+            }
             break;
           }
           lastReply = reply;
