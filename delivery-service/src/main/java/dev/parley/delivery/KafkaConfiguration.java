@@ -2,6 +2,7 @@ package dev.parley.delivery;
 
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DeadLetters;
+import dev.parley.schemas.DatabaseOutages;
 import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
@@ -83,17 +85,27 @@ class KafkaConfiguration {
     });
     ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
     backOff.setMaxAttempts(3);
-    factory.setCommonErrorHandler(new DefaultErrorHandler((record, exception) -> {
-      byte[] payload = null;
-      for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-        if (cause instanceof DeserializationException bad) {
-          payload = bad.getData();
-        }
-      }
-      template.send(Topics.DEAD_LETTERS.name(), (String) record.key(),
-          DeadLetters.of("delivery-service", record.topic(), record.partition(), record.offset(),
-              record.key() == null ? null : record.key().toString().getBytes(), payload, exception)).join();
-    }, backOff));
+    // A record that cannot be queued because the database is down waits for it (the offset stays
+    // uncommitted, nothing is skipped); anything else is retried a little, then dead-lettered.
+    ExponentialBackOff untilTheDatabaseIsBack = new ExponentialBackOff(500, 2.0);
+    untilTheDatabaseIsBack.setMaxInterval(10_000);
+    DefaultErrorHandler errors = new DefaultErrorHandler((record, exception) -> template.send(Topics.DEAD_LETTERS.name(),
+        (String) record.key(), DeadLetters.of("delivery-service", record.topic(), record.partition(), record.offset(),
+            record.key() == null ? null : record.key().toString().getBytes(), payloadOf(record, exception, serdes), exception)).join(),
+        backOff);
+    errors.setBackOffFunction((record, exception) -> DatabaseOutages.isOutage(exception) ? untilTheDatabaseIsBack : null);
+    factory.setCommonErrorHandler(errors);
     return factory;
+  }
+
+  /** The record's bytes, so the dead letter can be re-driven: as read if it could not be decoded, else encoded again. */
+  private static byte[] payloadOf(ConsumerRecord<?, ?> record, Exception exception, AvroSerdes serdes) {
+    for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DeserializationException bad) {
+        return bad.getData();
+      }
+    }
+    return record.value() instanceof SpecificRecord value
+        ? serdes.<SpecificRecord>anyRecordSerde().serializer().serialize(record.topic(), value) : null;
   }
 }

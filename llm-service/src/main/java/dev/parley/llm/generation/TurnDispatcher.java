@@ -2,6 +2,7 @@ package dev.parley.llm.generation;
 
 import dev.parley.events.EnrichedTurn;
 import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.DatabaseOutages;
 import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.Topics;

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.schemas;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -8,19 +8,20 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 
 /**
- * A database that is down for a moment (a restart, a failover) is waited for before a turn is
- * given up on: the turn is answered again after a backoff, for up to about {@link #WAIT}, which
- * stays under the reply watchdog's deadline so the customer still gets an answer in time. A
- * longer outage ends in the fallback reply and a re-drivable dead letter, as any other failure.
+ * A database that is down for a moment (a restart, a failover) is waited for, not treated as a
+ * failure of the work: llm-service answers a turn again after a backoff, for up to about
+ * {@link #WAIT} (under the reply watchdog's deadline, so the customer still gets an answer in
+ * time); delivery-service's listeners retry a record until the database is back.
  */
-final class DatabaseOutages {
+public final class DatabaseOutages {
 
-  static final Duration WAIT = Duration.ofMillis(500 + 1000 + 2000 + 4000 + 5000 + 5000);
+  public static final Duration WAIT = Duration.ofMillis(500 + 1000 + 2000 + 4000 + 5000 + 5000);
 
   private DatabaseOutages() {
   }
 
-  static Retry retry() {
+  /** Retries a turn while the database is down, for up to about {@link #WAIT}. */
+  public static Retry retry() {
     return Retry.of("turn-database", RetryConfig.custom()
         .maxAttempts(7)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0, Duration.ofSeconds(5)))
@@ -29,7 +30,7 @@ final class DatabaseOutages {
   }
 
   /** The database could not be reached or answered that it cannot now; anything else is not waited for. */
-  static boolean isOutage(Throwable error) {
+  public static boolean isOutage(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
           || cause instanceof io.r2dbc.spi.R2dbcTransientResourceException || cause instanceof java.net.ConnectException) {

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
