@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -77,10 +78,36 @@ public final class KraftCluster implements KafkaBroker {
     }
   }
 
-  /** Starts a node (again, on its log) and returns once the cluster has all its nodes. */
+  /**
+   * Starts a node again, on its log, and returns once it has caught up: every partition has all
+   * its replicas in sync again.
+   */
   public void restart(int node) {
     start(node);
     awaitNodes(nodes.length);
+    awaitInSync();
+  }
+
+  private void awaitInSync() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      while (System.nanoTime() < deadline) {
+        var topics = admin.describeTopics(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get())
+            .allTopicNames().get().values();
+        boolean inSync = topics.stream().flatMap(topic -> topic.partitions().stream())
+            .allMatch(partition -> partition.isr().size() == partition.replicas().size());
+        if (inSync) {
+          return;
+        }
+        Thread.sleep(250);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("could not describe the cluster's topics", e);
+    }
+    throw new IllegalStateException("the restarted node did not catch up within " + START_TIMEOUT.toSeconds() + " s");
   }
 
   private void start(int node) {
