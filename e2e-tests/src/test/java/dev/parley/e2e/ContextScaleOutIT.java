@@ -90,13 +90,15 @@ class ContextScaleOutIT {
   void shouldAnswerOnlyParleysServiceIdentityOnTheInternalApi() throws Exception {
     var stack = Pipeline.stack();
     String path = list("anyone");
-    for (String token : List.of("", stack.tokens().mintAdmin(SampleData.TENANT, "admin-1", Duration.ofHours(1)))) {
-      var refused = HTTP.send(HttpRequest.newBuilder(first.resolve(path)).header("Authorization", "Bearer " + token).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(refused.statusCode()).as("a user's token, even an admin's, is not a service's").isEqualTo(401);
+    for (String internal : List.of(path, "/internal/tenants/" + SampleData.TENANT + "/conversation-counts")) {
+      for (String token : List.of("", stack.tokens().mintAdmin(SampleData.TENANT, "admin-1", Duration.ofHours(1)))) {
+        var refused = HTTP.send(HttpRequest.newBuilder(first.resolve(internal)).header("Authorization", "Bearer " + token).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("a user's token, even an admin's, is not a service's: " + internal).isEqualTo(401);
+      }
+      assertThat(HTTP.send(HttpRequest.newBuilder(first.resolve(internal)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as(internal).isEqualTo(401);
     }
-    assertThat(HTTP.send(HttpRequest.newBuilder(first.resolve(path)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-        .isEqualTo(401);
     for (String service : List.of("llm-service", "delivery-service")) {
       assertThat(HTTP.send(HttpRequest.newBuilder(stack.serviceUrl(service).resolve("/internal/tenants/" + SampleData.TENANT
           + (service.equals("llm-service") ? "/knowledge/search" : "/webhooks"))).build(), HttpResponse.BodyHandlers.ofString())

@@ -42,6 +42,11 @@ final class TenantShares {
     return share == null ? 0 : share.running;
   }
 
+  /** Tenants with turns running or waiting: idle ones are forgotten. */
+  int tenantsHeld() {
+    return shares.size();
+  }
+
   private void execute(String tenant, Runnable task) {
     boolean[] runNow = new boolean[1];
     shares.compute(tenant, (key, existing) -> {

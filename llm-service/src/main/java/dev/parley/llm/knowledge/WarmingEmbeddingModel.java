@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  */
 final class WarmingEmbeddingModel implements EmbeddingModel {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WarmingEmbeddingModel.class);
+
   private final CompletableFuture<EmbeddingModel> model;
 
   WarmingEmbeddingModel(Supplier<EmbeddingModel> load) {
@@ -24,6 +26,11 @@ final class WarmingEmbeddingModel implements EmbeddingModel {
       Thread thread = new Thread(runnable, "embedding-model-loader");
       thread.setDaemon(true);
       thread.start();
+    });
+    // Every retrieval then fails (its turn gets the fallback and a dead letter); say why once.
+    model.exceptionally(error -> {
+      log.error("the embedding model could not be loaded: {}", error.toString());
+      return null;
     });
   }
 

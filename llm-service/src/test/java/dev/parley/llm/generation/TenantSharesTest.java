@@ -62,5 +62,6 @@ class TenantSharesTest {
     pool.shutdown();
     assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     assertThat(shares.running("quiet-tenant")).isZero();
+    assertThat(shares.tenantsHeld()).as("an idle tenant holds no memory").isZero();
   }
 }
