@@ -38,7 +38,7 @@ class InFlightBenchmark {
   private static double run(int inFlight, int turns) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(inFlight);
     try {
-      var work = new dev.parley.llm.generation.BenchmarkAccess(pool);
+      var work = new dev.parley.llm.dispatch.BenchmarkAccess(pool);
       CountDownLatch done = new CountDownLatch(turns);
       long started = System.nanoTime();
       for (int i = 0; i < turns; i++) {

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.answer;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -8,12 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** LangChain4j's streaming callbacks as a future of the complete response, with each piece handed on as it comes. */
-final class StreamingAnswer {
+public final class StreamingAnswer {
 
   private StreamingAnswer() {
   }
 
-  static CompletableFuture<ChatResponse> stream(StreamingChatModel model, ChatRequest request, Consumer<String> onPiece) {
+  public static CompletableFuture<ChatResponse> stream(StreamingChatModel model, ChatRequest request, Consumer<String> onPiece) {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     model.chat(request, new StreamingChatResponseHandler() {
       @Override

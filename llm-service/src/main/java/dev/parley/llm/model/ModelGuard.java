@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.model;
 
 import dev.langchain4j.exception.RetriableException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -19,19 +19,19 @@ import java.util.function.BooleanSupplier;
  * provider is down turns fail fast to the fallback reply instead of each waiting out its timeouts.
  * One guard per service instance: the breaker sees every call.
  */
-final class ModelGuard {
+public final class ModelGuard {
 
   /** How hard to try. */
-  record Settings(int maxAttempts, Duration firstBackoff, float failureRatePercent, int minimumCalls, Duration openFor) {
+  public record Settings(int maxAttempts, Duration firstBackoff, float failureRatePercent, int minimumCalls, Duration openFor) {
     static Settings defaults() {
       return new Settings(3, Duration.ofMillis(500), 50, 10, Duration.ofSeconds(30));
     }
   }
 
   /** The call failed for good; says whether it was tried and whether the breaker was open. */
-  static final class GaveUp extends Exception {
-    final int attempts;
-    final boolean circuitOpen;
+  public static final class GaveUp extends Exception {
+    public final int attempts;
+    public final boolean circuitOpen;
 
     GaveUp(Throwable cause, int attempts, boolean circuitOpen) {
       super(cause);
@@ -43,7 +43,7 @@ final class ModelGuard {
   private final Settings settings;
   private final CircuitBreaker breaker;
 
-  ModelGuard(Settings settings) {
+  public ModelGuard(Settings settings) {
     this.settings = settings;
     this.breaker = CircuitBreaker.of("model", CircuitBreakerConfig.custom()
         .failureRateThreshold(settings.failureRatePercent())
@@ -58,7 +58,7 @@ final class ModelGuard {
     return breaker.getState();
   }
 
-  <T> T call(Callable<T> modelCall, BooleanSupplier nothingStreamedYet) throws GaveUp {
+  public <T> T call(Callable<T> modelCall, BooleanSupplier nothingStreamedYet) throws GaveUp {
     int[] attempts = {0};
     Retry retry = Retry.of("model", RetryConfig.<T>custom()
         .maxAttempts(settings.maxAttempts())

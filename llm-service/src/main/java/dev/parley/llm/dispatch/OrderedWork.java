@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.dispatch;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

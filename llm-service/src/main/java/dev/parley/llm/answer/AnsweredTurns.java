@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.answer;
 
 import dev.parley.events.AssistantReply;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.answer;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -18,10 +18,10 @@ import java.util.List;
  * <p>Knowledge passages are written one per line as {@code [n] title: text}; models cite them by
  * number, and the offline model reads them back from this layout.
  */
-final class Prompt {
+public final class Prompt {
 
-  static final String KNOWLEDGE_HEADER = "Knowledge:";
-  static final String FACTS_HEADER = "Facts:";
+  public static final String KNOWLEDGE_HEADER = "Knowledge:";
+  public static final String FACTS_HEADER = "Facts:";
 
   /** Turn entity kinds that are facts for the tools, and the fact names they fill. */
   private static final java.util.Map<String, String> FACT_OF_ENTITY = java.util.Map.of(

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

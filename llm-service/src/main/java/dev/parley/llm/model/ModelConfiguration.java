@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.model;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;

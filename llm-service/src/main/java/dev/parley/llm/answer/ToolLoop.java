@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.answer;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -29,15 +29,15 @@ import java.util.function.Consumer;
  * back the results and ask again; stream the final answer. Every call is reported to the
  * {@link ToolCallListener}, successful or not.
  */
-final class ToolLoop {
+public final class ToolLoop {
 
   /** Hears about every tool call, for the audit trail. */
-  interface ToolCallListener {
+  public interface ToolCallListener {
     void called(ToolExecutionRequest request, String result, boolean ok, long latencyMs, String error, int round);
   }
 
   /** The final response, with the token usage of all rounds added up. */
-  record Outcome(ChatResponse response, TokenUsage usage, int toolCalls) {
+  public record Outcome(ChatResponse response, TokenUsage usage, int toolCalls) {
   }
 
   private static final int MAX_ROUNDS = 4;
@@ -45,7 +45,7 @@ final class ToolLoop {
   private final List<ToolSpecification> specifications = new ArrayList<>();
   private final Map<String, ToolExecutor> executors = new HashMap<>();
 
-  ToolLoop(List<Object> tools) {
+  public ToolLoop(List<Object> tools) {
     for (Object tool : tools) {
       for (Method method : tool.getClass().getDeclaredMethods()) {
         if (method.isAnnotationPresent(dev.langchain4j.agent.tool.Tool.class)) {
@@ -61,7 +61,7 @@ final class ToolLoop {
     return specifications;
   }
 
-  Outcome run(StreamingChatModel model, List<ChatMessage> prompt, Consumer<String> onPiece, ToolCallListener listener,
+  public Outcome run(StreamingChatModel model, List<ChatMessage> prompt, Consumer<String> onPiece, ToolCallListener listener,
       Duration timeout) throws Exception {
     return run(model, prompt, onPiece, listener, timeout, tool -> true);
   }

@@ -1,6 +1,7 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.dispatch;
 
 import dev.parley.events.EnrichedTurn;
+import dev.parley.llm.answer.TurnResponder;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DatabaseOutages;
 import dev.parley.schemas.GroupMembership;
@@ -41,7 +42,7 @@ import org.springframework.stereotype.Component;
  * in order ({@link OrderedWork}). When the limit is reached the partitions are paused
  * (backpressure) until a quarter of the slots are free again. Offsets are committed only below the
  * oldest turn still in flight ({@link OffsetTracker}); a redelivered turn that was already
- * answered is recognised by {@link AnsweredTurns}.
+ * answered is recognised by {@link dev.parley.llm.answer.AnsweredTurns}.
  *
  * <p>A record that cannot be decoded becomes a dead letter with its original bytes, and the
  * partition moves on. A turn whose answering fails outright (the database, a tool, a bug) gets the

@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.answer;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -18,6 +18,9 @@ import dev.parley.llm.products.ProductCatalog;
 import dev.parley.events.TokenUsage;
 import dev.parley.events.UserTurn;
 import dev.parley.llm.knowledge.KnowledgeService;
+import dev.parley.llm.model.ModelGuard;
+import dev.parley.llm.model.ModelPrices;
+import dev.parley.llm.model.OfflineChatModel;
 import dev.parley.llm.privacy.PiiMasker;
 import dev.parley.llm.tenant.TenantSettings;
 import dev.parley.llm.knowledge.SearchFilters;
@@ -49,7 +52,7 @@ import org.springframework.stereotype.Component;
  * reply. Not yet here: many model calls in flight per partition.
  */
 @Component
-class TurnResponder {
+public class TurnResponder {
 
   private static final Logger log = LoggerFactory.getLogger(TurnResponder.class);
 
@@ -96,11 +99,11 @@ class TurnResponder {
   }
 
   /**
-   * Answers one turn; called by {@link TurnDispatcher} on a worker thread, in order per conversation.
+   * Answers one turn; called by {@link dev.parley.llm.dispatch.TurnDispatcher} on a worker thread, in order per conversation.
    *
    * @param redriveOf the dead letter this turn was re-driven from (it is answered anew), or null
    */
-  void answer(String key, EnrichedTurn turn, String redriveOf) throws Exception {
+  public void answer(String key, EnrichedTurn turn, String redriveOf) throws Exception {
     UserTurn userTurn = turn.getTurn();
     String replyId = Keys.replyId(turn.getEventId(), redriveOf);
     String answerKey = redriveOf == null ? turn.getEventId() : turn.getEventId() + ":" + redriveOf;
@@ -193,7 +196,7 @@ class TurnResponder {
    * fallback reply and the failure, under the turn's reply id, so a watchdog's or a later answer
    * under the same id counts once. Blocks until both are written.
    */
-  void fallback(String key, EnrichedTurn turn, String redriveOf, Throwable cause) {
+  public void fallback(String key, EnrichedTurn turn, String redriveOf, Throwable cause) {
     String replyId = Keys.replyId(turn.getEventId(), redriveOf);
     Instant now = Instant.now();
     kafka.send(Topics.REPLY_FAILURES.name(), key, FallbackReplies.failure(turn, replyId, cause, 1, false, modelInfo.getName(), now));

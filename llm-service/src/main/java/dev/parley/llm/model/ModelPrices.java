@@ -1,4 +1,4 @@
-package dev.parley.llm.generation;
+package dev.parley.llm.model;
 
 import java.util.Map;
 
@@ -9,17 +9,17 @@ import java.util.Map;
  *
  * @param perMillion input and output price per model name
  */
-record ModelPrices(Map<String, Price> perMillion) {
+public record ModelPrices(Map<String, Price> perMillion) {
 
   /** Dollars per million input and output tokens. */
   record Price(double input, double output) {
   }
 
-  ModelPrices {
+  public ModelPrices {
     perMillion = perMillion == null ? Map.of() : Map.copyOf(perMillion);
   }
 
-  double cost(String model, long inputTokens, long outputTokens) {
+  public double cost(String model, long inputTokens, long outputTokens) {
     Price price = perMillion.get(model);
     if (price == null) {
       return 0;
