@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A Java program of the stack (a service or the registry) in its own process, with its output in
  * a log file, started and stopped as one unit with the stack.
  */
-final class JavaProcess implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -32,27 +32,58 @@ final class JavaProcess implements AutoCloseable {
     this.process = process;
   }
 
+  /**
+   * The JVM flags of each kind of process, and why. {@code -Dparley.jvm.options} replaces a
+   * service's flags, {@code -Dparley.jvm.extra} adds to every process's ({name} is the process's
+   * name: {@code -XX:StartFlightRecording=filename=/tmp/{name}.jfr} profiles them all).
+   */
+  public enum Jvm {
+    /** Parley's services, the registry and the benchmark's bare baselines (measured with the services' flags). */
+    SERVICE("-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"),
+    /**
+     * A Kafka broker carries every record of the pipeline: the full JIT (C2) for its steady work,
+     * whatever it costs at start; a serial collector, as two cores have no spare core for a concurrent one.
+     */
+    BROKER("-Xmx768m -XX:+UseSerialGC -Xshare:auto"),
+    /** A short-lived command (formatting a broker's log directory): start fast. */
+    TOOL("-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
+
+    private final String flags;
+
+    Jvm(String flags) {
+      this.flags = flags;
+    }
+
+    List<String> flags() {
+      String replaced = System.getProperty("parley.jvm.options", "");
+      return List.of((this == SERVICE && !replaced.isBlank() ? replaced : flags).trim().split("\\s+"));
+    }
+  }
+
   static JavaProcess start(String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path logDir) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(name + ": " + jar + " is missing; build first (mvn -DskipTests install)");
     }
     List<String> program = new ArrayList<>(jvmArgs);
     program.addAll(List.of("-jar", jar.toString()));
-    return launch(name, program, env, logDir);
+    return launch(name, Jvm.SERVICE, program, env, logDir);
   }
 
   /** Runs a main class of this JVM's own class path (a Kafka broker, say) in a process of its own. */
-  static JavaProcess startMain(String name, String mainClass, List<String> args, Path logDir) {
+  public static JavaProcess startMain(String name, Jvm jvm, String mainClass, List<String> args, Path logDir) {
     List<String> program = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     program.addAll(args);
-    return launch(name, program, Map.of(), logDir);
+    return launch(name, jvm, program, Map.of(), logDir);
   }
 
-  private static JavaProcess launch(String name, List<String> program, Map<String, String> env, Path logDir) {
+  private static JavaProcess launch(String name, Jvm jvm, List<String> program, Map<String, String> env, Path logDir) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // Small, quick-starting JVMs: the stack runs six of them on a two-core machine.
-    command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    command.addAll(jvm.flags());
+    String extra = System.getProperty("parley.jvm.extra", "").trim().replace("{name}", name);
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.addAll(program);
     try {
       Files.createDirectories(logDir);
@@ -67,7 +98,7 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** Waits until the URL answers 200, failing early with the log's tail if the process dies. */
-  JavaProcess awaitHealthy(URI health, Duration timeout) {
+  public JavaProcess awaitHealthy(URI health, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -90,7 +121,12 @@ final class JavaProcess implements AutoCloseable {
     throw new IllegalStateException(name + " was not healthy within " + timeout.toSeconds() + " s; its log ends:\n" + tail());
   }
 
-  String tail() {
+  /** The operating system's id of the process (to read its CPU time from /proc, say). */
+  public long pid() {
+    return process.pid();
+  }
+
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -99,7 +135,7 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 

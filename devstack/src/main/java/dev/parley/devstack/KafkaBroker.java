@@ -10,6 +10,11 @@ public interface KafkaBroker extends AutoCloseable {
     return 1;
   }
 
+  /** The process id of each node running in a process of its own, by name; none for a broker inside this JVM. */
+  default java.util.Map<String, Long> processIds() {
+    return java.util.Map.of();
+  }
+
   @Override
   void close();
 }

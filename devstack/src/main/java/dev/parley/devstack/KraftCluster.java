@@ -41,7 +41,7 @@ public final class KraftCluster implements KafkaBroker {
     String clusterId = Uuid.randomUuid().toString();
     for (int node = 0; node < size; node++) {
       Path config = writeConfig(node);
-      int exit = JavaProcess.startMain("kafka-" + node + "-format", "kafka.tools.StorageTool",
+      int exit = JavaProcess.startMain("kafka-" + node + "-format", JavaProcess.Jvm.TOOL, "kafka.tools.StorageTool",
           List.of("format", "-t", clusterId, "-c", config.toString()), dir.resolve("logs")).waitFor(START_TIMEOUT);
       if (exit != 0) {
         throw new IllegalStateException("could not format node " + node + " of the Kafka cluster (exit " + exit + ")");
@@ -64,6 +64,17 @@ public final class KraftCluster implements KafkaBroker {
   @Override
   public short replicationFactor() {
     return (short) nodes.length;
+  }
+
+  @Override
+  public Map<String, Long> processIds() {
+    Map<String, Long> ids = new java.util.TreeMap<>();
+    for (int node = 0; node < nodes.length; node++) {
+      if (nodes[node] != null) {
+        ids.put("kafka-" + node, nodes[node].pid());
+      }
+    }
+    return ids;
   }
 
   public int size() {
@@ -111,7 +122,7 @@ public final class KraftCluster implements KafkaBroker {
   }
 
   private void start(int node) {
-    nodes[node] = JavaProcess.startMain("kafka-" + node, "kafka.Kafka", List.of(dir.resolve("node-" + node + ".properties").toString()),
+    nodes[node] = JavaProcess.startMain("kafka-" + node, JavaProcess.Jvm.BROKER, "kafka.Kafka", List.of(dir.resolve("node-" + node + ".properties").toString()),
         dir.resolve("logs"));
   }
 

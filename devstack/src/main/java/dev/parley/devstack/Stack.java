@@ -358,6 +358,13 @@ public final class Stack implements AutoCloseable {
     return services.token();
   }
 
+  /** The process id of each running process of the stack (services, instances, the registry), by name. */
+  public Map<String, Long> processIds() {
+    Map<String, Long> ids = new java.util.TreeMap<>();
+    running.forEach((name, process) -> ids.put(name, process.pid()));
+    return ids;
+  }
+
   public List<Path> logs() {
     return processes.stream().map(p -> p.log).toList();
   }

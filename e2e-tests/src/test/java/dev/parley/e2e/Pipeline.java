@@ -11,13 +11,13 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The one pipeline every end-to-end test shares in a test run: a Kafka broker, the schema
+ * The one pipeline every end-to-end test (and the benchmark) shares in a test run: a Kafka broker, the schema
  * registry and the four services, started once (about 25 s) and stopped when the JVM exits.
  *
  * <p>The broker is a Testcontainers Kafka container where a Docker engine is reachable (a laptop,
  * another CI) and the embedded KRaft broker otherwise (always, on machines without Docker).
  */
-final class Pipeline {
+public final class Pipeline {
 
   private static Stack stack;
   private static KafkaBroker broker;
@@ -30,8 +30,8 @@ final class Pipeline {
   static final String ALL_EVENTS_HOOK = "/hooks/" + HOOKED_TENANT;
   static final String CONVERSATION_EVENTS_HOOK = "/hooks/" + HOOKED_TENANT + "/conversations";
   /** The WhatsApp channel ingress accepts webhooks for, and its signing secret. */
-  static final String WHATSAPP_CHANNEL = "acme-wa";
-  static final String WHATSAPP_SECRET = "wazzup-secret-for-tests-only";
+  public static final String WHATSAPP_CHANNEL = "acme-wa";
+  public static final String WHATSAPP_SECRET = "wazzup-secret-for-tests-only";
   /**
    * This run's mark on the tenants whose rate-limit buckets the tests use up: the buckets live in
    * PostgreSQL, which outlives a run, so each run has tenants of its own.
@@ -52,11 +52,13 @@ final class Pipeline {
   private Pipeline() {
   }
 
-  static synchronized Stack stack() {
+  public static synchronized Stack stack() {
     if (stack == null) {
       Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
-      // The full fault suite restarts a broker: three of them, each a process of its own.
+      // The full fault suite restarts a broker: three of them, each a process of its own. The full
+      // benchmark counts the broker's CPU: one, in a process of its own.
       broker = "full".equals(System.getProperty("parley.faults")) ? new KraftCluster(3, root.resolve("e2e-tests/target/kafka-cluster"))
+          : "full".equals(System.getProperty("parley.bench")) ? new KraftCluster(1, root.resolve("e2e-tests/target/kafka-bench"))
           : dockerAvailable() ? new ContainerBroker() : new EmbeddedKraftBroker();
       provider = new FakeProvider();
       // delivery-service talks to the fake WhatsApp provider, retries quickly, and has one tenant
@@ -97,7 +99,7 @@ final class Pipeline {
   }
 
   /** The broker or cluster the stack runs on. */
-  static synchronized KafkaBroker broker() {
+  public static synchronized KafkaBroker broker() {
     stack();
     return broker;
   }

@@ -1,0 +1,239 @@
+package dev.parley.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.devstack.JavaProcess;
+import dev.parley.devstack.SampleData;
+import dev.parley.devstack.Stack;
+import dev.parley.e2e.Pipeline;
+import dev.parley.e2e.bench.OpenLoad.Conversations;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parley's throughput and latency on this machine, with the baselines they are read against.
+ * {@code ./parley bench} runs it in full (a few minutes, the broker in a process of its own so its
+ * CPU is counted) and writes {@code benchmarks/results.md}; {@code ./parley test} runs a smoke of
+ * a few seconds on the shared test stack, so the benchmark cannot rot, and checks that every
+ * accepted message got exactly one reply.
+ *
+ * <p>Sections: the baselines (a bare Kafka producer of same-sized Avro records, a bare WebFlux
+ * endpoint answering 202); the pipeline under open-loop load at fixed rates, with distinct and
+ * with repeated conversations over several tenants, the offline model answering (sustained
+ * turns/s, accept→reply percentiles, CPU per turn of every process); and ingest (async accepts
+ * per second over HTTP and over the WhatsApp webhook).
+ */
+class PipelineBenchmarkIT {
+
+  private static final boolean FULL = "full".equals(System.getProperty("parley.bench"));
+  /** Turns per second offered, step by step; -Dparley.bench.rates=100,300 picks others. */
+  private static final List<Integer> RATES = System.getProperty("parley.bench.rates", "").isBlank()
+      ? (FULL ? List.of(100, 300, 500, 1000, 3000) : List.of(20))
+      : java.util.Arrays.stream(System.getProperty("parley.bench.rates").split(",")).map(String::trim).map(Integer::valueOf).toList();
+  private static final Duration STEP = FULL ? Duration.ofSeconds(15) : Duration.ofSeconds(3);
+  private static final Duration INGEST = FULL ? Duration.ofSeconds(8) : Duration.ofSeconds(1);
+  /** Clients of the closed-loop ingest; few in the smoke run, whose turns the shared stack must still answer. */
+  private static final int CLIENTS = FULL ? 64 : 8;
+  private static final int PRODUCER_RECORDS = FULL ? 300_000 : 20_000;
+  private static final List<String> TENANTS = List.of(SampleData.TENANT, "bench-realty", "bench-furniture");
+  private static final int CUSTOMERS_PER_TENANT = 20;
+  /** Services report their CPU under these names in the tables. */
+  private static final List<String> PROCESS_COLUMNS = List.of("ingress-service", "context-service", "llm-service",
+      "delivery-service", "kafka", "schema-registry", ProcessCpu.POSTGRES, ProcessCpu.BENCH);
+
+  @Test
+  void measuresThePipelineAgainstItsBaselines() throws Exception {
+    Stack stack = Pipeline.stack();
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    Report report = new Report("Parley benchmark" + (FULL ? "" : " (smoke)"));
+    report.line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+        + System.getProperty("os.arch") + ", Java " + Runtime.version() + "; every process of the stack on this one machine.")
+        .line("Run: " + java.time.Instant.now() + ". JVM flags of the services: "
+            + (System.getProperty("parley.jvm.options", "").isBlank() ? "the stack's defaults" : System.getProperty("parley.jvm.options")) + ".");
+
+    // Baselines.
+    var producer = BareProducer.run(stack.bootstrapServers(), stack.registryUrl(), processes(stack), PRODUCER_RECORDS);
+    double producerCpuPerRecord = total(producer.cpu()) / producer.records();
+    ClosedLoad.Result bare;
+    int barePort = freePort();
+    try (JavaProcess server = JavaProcess.startMain("bare-webflux", JavaProcess.Jvm.SERVICE, BareAcceptServer.class.getName(), List.of(Integer.toString(barePort)),
+        Path.of("target/pipeline/logs"))) {
+      URI bareUrl = URI.create("http://127.0.0.1:" + barePort);
+      server.awaitHealthy(bareUrl.resolve("/health"), Duration.ofSeconds(60));
+      ClosedLoad.run(bareUrl, CLIENTS, Duration.ofSeconds(FULL ? 3 : 1), 202, i -> chat("warm-up", "c" + i, "m" + i)); // JIT warm-up
+      bare = ClosedLoad.run(bareUrl, CLIENTS, INGEST, 202, i -> chat("token", "c" + i, "m" + i));
+    }
+    report.table("Baselines", "baseline", "per second", "CPU µs per record or request")
+        .row("bare Kafka producer, Avro InboundMessage, acks=all, idempotent", producer.perSecond(), producerCpuPerRecord * 1000)
+        .row("bare WebFlux endpoint answering 202 (" + CLIENTS + " clients, closed loop)", bare.perSecond(), Double.NaN);
+
+    // The pipeline, open loop, rate by rate until it no longer keeps up.
+    List<OpenLoad.Sender> senders = senders(stack);
+    report.table("Pipeline: open-loop turns over POST /ai/chat (respond-async), offline model",
+        "load", "offered /s", "sustained turns/s", "÷ producer", "p50 ms", "p95 ms", "p99 ms", "accept p99 ms",
+        "unanswered", "fallbacks", "doubled", "CPU ms/turn", "÷ producer", "CPU ms/turn by process: " + String.join(", ", PROCESS_COLUMNS));
+    Map<String, Object> smokeOutcome = new LinkedHashMap<>();
+    try (ReplyWatcher replies = new ReplyWatcher(stack.bootstrapServers(), stack.registryUrl());
+        OpenLoad load = new OpenLoad(stack.ingressUrl(), senders, replies, run)) {
+      if (FULL) { // warm the services' JIT and caches before anything counts
+        load.run("warm", 50, Duration.ofSeconds(30), Conversations.REPEATED);
+        replies.awaitAnswered(Duration.ofSeconds(10), Duration.ofSeconds(60));
+      }
+      boolean keptUp = true;
+      for (int rate : RATES) {
+        for (Conversations conversations : Conversations.values()) {
+          if (!keptUp) {
+            report.row(rate + "/s " + conversations.name().toLowerCase(), rate, "not run: the previous rate did not keep up",
+                "", "", "", "", "", "", "", "", "", "", "");
+            continue;
+          }
+          Step step = step(stack, load, replies, rate, conversations);
+          report.row(rate + "/s " + conversations.name().toLowerCase(), rate, step.sustained, step.sustained / producer.perSecond(),
+              step.latencies.percentile(50), step.latencies.percentile(95), step.latencies.percentile(99),
+              step.sent.acceptLatency().percentile(99), step.unanswered, step.fallbacks, step.doubled, step.cpuPerTurn,
+              step.cpuPerTurn / producerCpuPerRecord, byProcess(step.cpu, step.answered));
+          keptUp = step.keptUp || !FULL; // the smoke run checks both kinds of conversation whatever the rate
+          smokeOutcome.put(conversations.name(), step);
+          if (!keptUp) { // let the backlog drain before anything else is measured
+            replies.awaitAnswered(Duration.ofSeconds(20), Duration.ofMinutes(3));
+          }
+        }
+      }
+    }
+
+    // Ingest: async accepts per second, closed loop.
+    URI ingress = stack.ingressUrl();
+    ClosedLoad.Result chats = ClosedLoad.run(ingress, CLIENTS, INGEST, 202,
+        i -> chat(senders.get((int) (i % senders.size())).token(), run + "-ingest-c" + (i % 500), run + "-ingest-m" + i));
+    ClosedLoad.Result whatsApp = ClosedLoad.run(ingress, CLIENTS, INGEST, 200, i -> whatsApp(run, i));
+    report.table("Ingest: async accepts, " + CLIENTS + " clients, closed loop", "endpoint", "accepted /s", "÷ bare WebFlux", "refused", "failed")
+        .row("POST /ai/chat, Prefer: respond-async (JWT, rate limits, Kafka)", chats.perSecond(), chats.perSecond() / bare.perSecond(),
+            chats.other(), chats.failed())
+        .row("POST /webhooks/wazzup/{channel} (HMAC, Kafka)", whatsApp.perSecond(), whatsApp.perSecond() / bare.perSecond(),
+            whatsApp.other(), whatsApp.failed());
+    report.line("")
+        .line("Ratios compare figures measured in this one run (the machine is shared and noisy): a turn against one record "
+            + "of the bare producer, an accept against the bare WebFlux endpoint. Latency is from when a message was due to be "
+            + "sent (open loop) to when its reply could be read from parley.replies (read_committed).");
+
+    String printed = report.toString();
+    System.out.println(printed);
+    Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
+    report.writeTo(FULL ? root.resolve("benchmarks/results.md") : root.resolve("e2e-tests/target/bench-smoke.md"));
+
+    // The smoke run's checks: it measured something, and nothing accepted went unanswered or twice.
+    assertThat(producer.perSecond()).isPositive();
+    assertThat(bare.perSecond()).isPositive();
+    assertThat(chats.perSecond()).isPositive();
+    assertThat(whatsApp.perSecond()).isPositive();
+    for (Object outcome : smokeOutcome.values()) {
+      Step step = (Step) outcome;
+      assertThat(step.sent.accepted()).as("accepted").isEqualTo(step.sent.offered());
+      assertThat(step.unanswered).as("unanswered").isZero();
+      assertThat(step.doubled).as("doubled").isZero();
+      assertThat(step.latencies.count()).isEqualTo(step.sent.accepted());
+    }
+  }
+
+  /** One rate: what was sent, answered and spent. */
+  private record Step(OpenLoad.Sent sent, Latencies latencies, long answered, long unanswered, long fallbacks, long doubled,
+      double sustained, boolean keptUp, Map<String, Double> cpu, double cpuPerTurn) {
+  }
+
+  private static Step step(Stack stack, OpenLoad load, ReplyWatcher replies, int rate, Conversations conversations)
+      throws InterruptedException {
+    Latencies latencies = replies.restart();
+    var before = ProcessCpu.sample(processes(stack));
+    long start = System.currentTimeMillis();
+    OpenLoad.Sent sent = load.run(rate + (conversations == Conversations.DISTINCT ? "d" : "r"), rate, STEP, conversations);
+    long sendingEnded = System.currentTimeMillis();
+    boolean all = replies.awaitAnswered(Duration.ofSeconds(5), Duration.ofSeconds(FULL ? 45 : 60));
+    var cpu = ProcessCpu.used(before, ProcessCpu.sample(processes(stack)));
+    long answered = latencies.count();
+    long unanswered = sent.accepted() - answered;
+    long last = Math.max(replies.lastReplyMillis(), sendingEnded);
+    double sustained = answered / ((last - start) / 1000.0);
+    // Kept up: everything answered, and the last reply no later than 2 s after the last send.
+    boolean keptUp = all && last - sendingEnded <= 2000 && sent.refused() + sent.failed() == 0;
+    double cpuPerTurn = answered == 0 ? Double.NaN : total(cpu) / answered;
+    return new Step(sent, latencies, answered, unanswered, replies.fallbacks(), replies.doubled(), sustained, keptUp, cpu, cpuPerTurn);
+  }
+
+  private static String byProcess(Map<String, Double> cpu, long turns) {
+    List<String> cells = new ArrayList<>();
+    for (String column : PROCESS_COLUMNS) {
+      double ms = cpu.entrySet().stream().filter(e -> e.getKey().startsWith(column)).mapToDouble(Map.Entry::getValue).sum();
+      cells.add(Report.format(turns == 0 ? Double.NaN : ms / turns));
+    }
+    return String.join(" / ", cells);
+  }
+
+  private static double total(Map<String, Double> cpu) {
+    return cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  private static Map<String, Long> processes(Stack stack) {
+    Map<String, Long> all = new LinkedHashMap<>(stack.processIds());
+    Pipeline.broker().processIds().forEach((name, pid) -> all.put("kafka " + name, pid));
+    return all;
+  }
+
+  private static List<OpenLoad.Sender> senders(Stack stack) {
+    List<OpenLoad.Sender> senders = new ArrayList<>();
+    for (int c = 0; c < CUSTOMERS_PER_TENANT; c++) {
+      for (String tenant : TENANTS) {
+        String customer = "bench-" + c;
+        senders.add(new OpenLoad.Sender(tenant, customer, stack.tokens().mint(tenant, customer, Duration.ofHours(2))));
+      }
+    }
+    return senders;
+  }
+
+  private static ClosedLoad.Request chat(String token, String conversation, String messageId) {
+    return new ClosedLoad.Request("/ai/chat", h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/json").set("Prefer", "respond-async"),
+        "{\"message\":\"Do you have SUVs under 30k?\",\"conversationId\":\"" + conversation + "\",\"messageId\":\"" + messageId + "\"}");
+  }
+
+  /**
+   * One signed Wazzup webhook with one message. Chats go round 500 numbers, so bursts of a chat
+   * are joined into few turns by the WhatsApp debounce, as they are in life.
+   */
+  private static ClosedLoad.Request whatsApp(String run, long i) {
+    String body = "{\"messages\":[{\"messageId\":\"" + run + "-wa-" + i + "\",\"channelId\":\"" + Pipeline.WHATSAPP_CHANNEL
+        + "\",\"chatType\":\"whatsapp\",\"chatId\":\"1512555" + (1000 + i % 500) + "\",\"type\":\"text\",\"status\":\"inbound\","
+        + "\"isEcho\":false,\"text\":\"Do you have SUVs under 30k?\"}]}";
+    String signature = sign(body);
+    return new ClosedLoad.Request("/webhooks/wazzup/" + Pipeline.WHATSAPP_CHANNEL,
+        h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set("X-Wazzup-Signature", signature), body);
+  }
+
+  private static String sign(String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(Pipeline.WHATSAPP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
