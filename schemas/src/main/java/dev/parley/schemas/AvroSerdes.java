@@ -46,8 +46,9 @@ public final class AvroSerdes implements ValueSerdes {
    * the registered schema's name. For producers and consumers that handle several record types.
    */
   public <V extends SpecificRecord> Serde<V> anyRecordSerde() {
-    AvroKafkaSerializer<V> serializer = new AvroKafkaSerializer<>();
-    AvroKafkaDeserializer<V> deserializer = new AvroKafkaDeserializer<>();
+    // Apicurio's serdes, with their per-record schema work done once (see each class).
+    AvroKafkaSerializer<V> serializer = new CachingAvroSerializer<>(false);
+    AvroKafkaDeserializer<V> deserializer = new CachingAvroDeserializer<>();
     serializer.configure(config, false);
     deserializer.configure(config, false);
     return Serdes.serdeFrom(serializer, deserializer);
