@@ -5,7 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,10 +26,31 @@ import reactor.core.publisher.Mono;
  *
  * <p>The reply is kept in Avro's single-object encoding, which needs no schema registry: it opens
  * even when the registry it was first written with is gone.
+ *
+ * <p>Rows are written in batches (every {@value #FLUSH_MILLIS} ms, up to {@value #BATCH} a statement)
+ * rather than one round trip per turn: a row only serves a turn delivered again, and one lost in a
+ * crash means at worst the reply published again under its same id, as before. They are looked up
+ * only for turns that may have been seen before (see the dispatcher), not for every turn.
  */
-final class AnsweredTurns {
+final class AnsweredTurns implements AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AnsweredTurns.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final int FLUSH_MILLIS = 20;
+  private static final int BATCH = 200;
+  /** Rows waiting while the database is away, at most: beyond, the oldest are dropped (and said so). */
+  private static final int MAX_WAITING = 100_000;
+
+  private record Row(String turnId, String replyId, ByteBuffer reply) {
+  }
+
+  private final ConcurrentLinkedQueue<Row> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger waitingCount = new AtomicInteger();
+  private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "answered-turns-writer");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   /** A turn answered before: its reply's id, and the reply itself when it was kept (rows before it was). */
   record Answered(String replyId, Optional<AssistantReply> reply) {
@@ -32,6 +60,7 @@ final class AnsweredTurns {
 
   AnsweredTurns(DatabaseClient db) {
     this.db = db;
+    writer.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   static Mono<Void> createSchema(DatabaseClient db) {
@@ -51,6 +80,7 @@ final class AnsweredTurns {
         .one().block(TIMEOUT));
   }
 
+  /** Keeps the turn's reply; written with the next batch. */
   void record(String turnId, AssistantReply reply) {
     ByteBuffer encoded;
     try {
@@ -58,8 +88,56 @@ final class AnsweredTurns {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    db.sql("INSERT INTO answered_turns (turn_id, reply_id, reply) VALUES (:t, :r, :reply) ON CONFLICT (turn_id) DO NOTHING")
-        .bind("t", turnId).bind("r", reply.getEventId()).bind("reply", encoded).then().block(TIMEOUT);
+    waiting.add(new Row(turnId, reply.getEventId(), encoded));
+    if (waitingCount.incrementAndGet() > MAX_WAITING && waiting.poll() != null) {
+      waitingCount.decrementAndGet();
+      log.warn("answered turns are not being written (is the database down?); dropping the oldest kept reply");
+    }
+  }
+
+  /** Writes what is waiting, a batch a statement; on failure the batch waits for the next try. */
+  void flush() {
+    while (!waiting.isEmpty()) {
+      List<Row> batch = new ArrayList<>(BATCH);
+      for (Row row; batch.size() < BATCH && (row = waiting.poll()) != null; ) {
+        batch.add(row);
+      }
+      waitingCount.addAndGet(-batch.size());
+      try {
+        insert(batch).block(TIMEOUT);
+      } catch (RuntimeException e) {
+        log.warn("could not keep {} answered turns, retrying: {}", batch.size(), e.toString());
+        waiting.addAll(batch);
+        waitingCount.addAndGet(batch.size());
+        return;
+      }
+    }
+  }
+
+  private Mono<Void> insert(List<Row> rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO answered_turns (turn_id, reply_id, reply) VALUES ");
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :r").append(i).append(", :b").append(i).append(')');
+    }
+    sql.append(" ON CONFLICT (turn_id) DO NOTHING");
+    DatabaseClient.GenericExecuteSpec statement = db.sql(sql.toString());
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      statement = statement.bind("t" + i, row.turnId()).bind("r" + i, row.replyId()).bind("b" + i, row.reply().duplicate());
+    }
+    return statement.then();
+  }
+
+  /** Writes what is still waiting, then stops writing. */
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flush();
   }
 
   private static AssistantReply decode(ByteBuffer bytes) {

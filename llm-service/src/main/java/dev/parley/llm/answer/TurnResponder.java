@@ -52,7 +52,7 @@ import org.springframework.stereotype.Component;
  * reply. Not yet here: many model calls in flight per partition.
  */
 @Component
-public class TurnResponder {
+public class TurnResponder implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TurnResponder.class);
 
@@ -68,6 +68,9 @@ public class TurnResponder {
   private final PiiMasker masker = new PiiMasker("US");
   private final ModelGuard guard;
   private final AnsweredTurns answered;
+  /** The turns this instance answered lately, by id: a turn published again is recognised without a lookup for every turn. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> recentlyAnswered =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).build();
   private final ModelPrices prices;
   private final TenantSettings tenants;
 
@@ -102,12 +105,17 @@ public class TurnResponder {
    * Answers one turn; called by {@link dev.parley.llm.dispatch.TurnDispatcher} on a worker thread, in order per conversation.
    *
    * @param redriveOf the dead letter this turn was re-driven from (it is answered anew), or null
+   * @param maybeSeen whether the turn may have been read before (it was already in the log when its
+   *                  partition was assigned): only then is it looked up among the turns answered
    */
-  public void answer(String key, EnrichedTurn turn, String redriveOf) throws Exception {
+  public void answer(String key, EnrichedTurn turn, String redriveOf, boolean maybeSeen) throws Exception {
     UserTurn userTurn = turn.getTurn();
     String replyId = Keys.replyId(turn.getEventId(), redriveOf);
     String answerKey = redriveOf == null ? turn.getEventId() : turn.getEventId() + ":" + redriveOf;
-    var earlier = answered.answered(answerKey);
+    // Looked up only when the turn may have been answered before: it was in the log before its
+    // partition came here, or this instance answered a turn of that id (the same turn published again).
+    boolean lookUp = maybeSeen || recentlyAnswered.getIfPresent(answerKey) != null;
+    var earlier = lookUp ? answered.answered(answerKey) : java.util.Optional.<AnsweredTurns.Answered>empty();
     if (earlier.isPresent()) {
       answerAgain(key, turn, earlier.get());
       return;
@@ -171,6 +179,7 @@ public class TurnResponder {
         .build();
     kafka.send(Topics.REPLIES.name(), key, published).join();
     answered.record(answerKey, published);
+    recentlyAnswered.put(answerKey, Boolean.TRUE);
   }
 
   /**
@@ -255,5 +264,11 @@ public class TurnResponder {
 
   private static int nz(Integer value) {
     return value == null ? 0 : value;
+  }
+
+  /** Keeps the replies still waiting to be written. */
+  @Override
+  public void close() {
+    answered.close();
   }
 }

@@ -65,6 +65,8 @@ class TurnDispatcher implements SmartLifecycle {
   private final String instanceId;
   private final AvroSerdes serdes;
   private final TurnResponder responder;
+  /** Per assigned partition, the end offset when it was assigned: turns below it may have been read before (a redelivery). */
+  private final Map<TopicPartition, Long> newFrom = new java.util.concurrent.ConcurrentHashMap<>();
   private final KafkaTemplate<String, SpecificRecord> kafka;
   /** Model calls running at once (the pool's threads). */
   private final int maxInFlight;
@@ -131,10 +133,14 @@ class TurnDispatcher implements SmartLifecycle {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
           drain(partitions);
+          partitions.forEach(newFrom::remove);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          // Turns from here on were not in the log when the partition came to this instance: no one
+          // can have read them before (read_committed reads below the end offset only).
+          newFrom.putAll(consumer.endOffsets(partitions));
         }
       });
       while (running) {
@@ -185,10 +191,11 @@ class TurnDispatcher implements SmartLifecycle {
     }
     EnrichedTurn turn = (EnrichedTurn) value;
     String redriveOf = DeadLetters.redriveOf(record.headers());
+    boolean maybeSeen = record.offset() < newFrom.getOrDefault(partition, Long.MAX_VALUE);
     work.submit(record.key(), shares.of(turn.getTenantId()), () -> {
       try {
         databaseRetry.executeCallable(() -> {
-          responder.answer(record.key(), turn, redriveOf);
+          responder.answer(record.key(), turn, redriveOf, maybeSeen);
           return null;
         });
       } catch (Throwable e) { // a bug included: the customer is never left without an answer

@@ -33,12 +33,13 @@ class KnowledgeConfiguration {
   EmbeddingModel embeddingModel(@Value("${parley.embedding.base-url:}") String baseUrl,
       @Value("${parley.embedding.api-key:}") String apiKey,
       @Value("${parley.embedding.model:text-embedding-3-small}") String model,
-      @Value("${parley.embedding.dimensions:384}") int dimensions) {
-    if (baseUrl.isBlank()) {
-      return new WarmingEmbeddingModel(AllMiniLmL6V2QuantizedEmbeddingModel::new); // loads while the service starts
-    }
-    return OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(apiKey.isBlank() ? "none" : apiKey)
-        .modelName(model).dimensions(dimensions).timeout(Duration.ofSeconds(30)).build();
+      @Value("${parley.embedding.dimensions:384}") int dimensions,
+      @Value("${parley.embedding.cached-queries:20000}") long cachedQueries) {
+    EmbeddingModel embeddings = baseUrl.isBlank()
+        ? new WarmingEmbeddingModel(AllMiniLmL6V2QuantizedEmbeddingModel::new) // loads while the service starts
+        : OpenAiEmbeddingModel.builder().baseUrl(baseUrl).apiKey(apiKey.isBlank() ? "none" : apiKey)
+            .modelName(model).dimensions(dimensions).timeout(Duration.ofSeconds(30)).build();
+    return new CachedQueryEmbeddings(embeddings, cachedQueries);
   }
 
   @Bean
