@@ -102,10 +102,19 @@ public class ConversationFeeds {
    */
   void releaseOverdue() {
     long now = System.currentTimeMillis();
-    List.copyOf(held.values()).stream().filter(h -> h.since() < now - maxHold.toMillis()).forEach(h -> release(h.reply()));
-    chunksSeen.values().removeIf(seen -> seen.since() < now - replay.toMillis());
-    released.values().removeIf(at -> at < now - replay.toMillis());
+    if (!held.isEmpty()) {
+      List.copyOf(held.values()).stream().filter(h -> h.since() < now - maxHold.toMillis()).forEach(h -> release(h.reply()));
+    }
+    // Forgetting is not urgent: once a second, not after every poll (it walks every reply of the
+    // last minutes, thousands when busy).
+    if (now - lastForgotten >= 1000) {
+      lastForgotten = now;
+      chunksSeen.values().removeIf(seen -> seen.since() < now - replay.toMillis());
+      released.values().removeIf(at -> at < now - replay.toMillis());
+    }
   }
+
+  private long lastForgotten;
 
   private void release(AssistantReply reply) {
     held.remove(reply.getEventId());

@@ -45,14 +45,29 @@ public final class ToolLoop {
   private final List<ToolSpecification> specifications = new ArrayList<>();
   private final Map<String, ToolExecutor> executors = new HashMap<>();
 
+  /**
+   * Each tool class's {@code @Tool} methods with their specifications, worked out once per class: a
+   * loop is made for every turn, and reflecting over the tools and writing their JSON schemas again
+   * each time was a visible share of llm-service's CPU.
+   */
+  private static final ClassValue<List<Map.Entry<Method, ToolSpecification>>> TOOLS_OF = new ClassValue<>() {
+    @Override
+    protected List<Map.Entry<Method, ToolSpecification>> computeValue(Class<?> type) {
+      List<Map.Entry<Method, ToolSpecification>> found = new ArrayList<>();
+      for (Method method : type.getDeclaredMethods()) {
+        if (method.isAnnotationPresent(dev.langchain4j.agent.tool.Tool.class)) {
+          found.add(Map.entry(method, ToolSpecifications.toolSpecificationFrom(method)));
+        }
+      }
+      return List.copyOf(found);
+    }
+  };
+
   public ToolLoop(List<Object> tools) {
     for (Object tool : tools) {
-      for (Method method : tool.getClass().getDeclaredMethods()) {
-        if (method.isAnnotationPresent(dev.langchain4j.agent.tool.Tool.class)) {
-          ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
-          specifications.add(specification);
-          executors.put(specification.name(), new DefaultToolExecutor(tool, method));
-        }
+      for (Map.Entry<Method, ToolSpecification> found : TOOLS_OF.get(tool.getClass())) {
+        specifications.add(found.getValue());
+        executors.put(found.getValue().name(), new DefaultToolExecutor(tool, found.getKey()));
       }
     }
   }
