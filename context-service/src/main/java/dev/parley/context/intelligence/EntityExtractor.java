@@ -47,8 +47,11 @@ public final class EntityExtractor {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*");
 
   private static final Map<String, String> STATES = new LinkedHashMap<>();
-  /** State names as word-bounded patterns, compiled once: they run on every turn. */
-  private static final Map<Pattern, String> STATE_NAMES = new LinkedHashMap<>();
+  /**
+   * Every state name in one word-bounded alternation, longest first ("west virginia" before
+   * "virginia"): one pass over the text on every turn, not fifty.
+   */
+  private static final Pattern STATE_NAMES;
   private static final Pattern AMOUNT_PARTS = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)\\s?([a-zA-Z]+)?");
 
   static {
@@ -64,8 +67,9 @@ public final class EntityExtractor {
     for (String pair : pairs) {
       String[] parts = pair.split(":");
       STATES.put(parts[0], parts[1]);
-      STATE_NAMES.put(Pattern.compile("\\b" + Pattern.quote(parts[0]) + "\\b"), parts[1]);
     }
+    STATE_NAMES = Pattern.compile("\\b(?:" + STATES.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
+        .map(Pattern::quote).collect(java.util.stream.Collectors.joining("|")) + ")\\b");
   }
 
   private record Found(int start, Entity entity) {
@@ -166,12 +170,10 @@ public final class EntityExtractor {
 
   private static void states(String text, List<Found> found, List<int[]> claimed) {
     String lower = text.toLowerCase(Locale.ROOT);
-    for (var state : STATE_NAMES.entrySet()) {
-      Matcher name = state.getKey().matcher(lower);
-      while (name.find()) {
-        if (!overlaps(claimed, name.start(), name.end())) {
-          add(found, claimed, name.start(), name.end(), "us_state", text.substring(name.start(), name.end()), state.getValue());
-        }
+    Matcher name = STATE_NAMES.matcher(lower);
+    while (name.find()) {
+      if (!overlaps(claimed, name.start(), name.end())) {
+        add(found, claimed, name.start(), name.end(), "us_state", text.substring(name.start(), name.end()), STATES.get(name.group()));
       }
     }
     Matcher code = STATE_CODE.matcher(text);

@@ -34,6 +34,8 @@ class EntityExtractorTest {
       "my credit score is 720|credit_score|720",
       "I have a 680 credit score|credit_score|680",
       "I live in Texas|us_state|TX",
+      "we moved from West Virginia|us_state|WV",
+      "registered in new hampshire|us_state|NH",
       "we are in TX|us_state|TX",
       "Austin, TX 78701|zip|78701",
       "my zip code is 90210|zip|90210",
