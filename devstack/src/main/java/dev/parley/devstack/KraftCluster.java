@@ -189,10 +189,10 @@ public final class KraftCluster implements KafkaBroker {
     throw new IllegalStateException("the Kafka cluster did not have " + count + " nodes within " + START_TIMEOUT.toSeconds() + " s", last);
   }
 
+  /** Stops every node (SIGTERM, a controlled shutdown, then forced after a while). */
   @Override
   public void close() {
-    for (int node = 0; node < nodes.length; node++) {
-      kill(node);
-    }
+    java.util.Arrays.stream(nodes).filter(java.util.Objects::nonNull).parallel().forEach(JavaProcess::close);
+    java.util.Arrays.fill(nodes, null);
   }
 }

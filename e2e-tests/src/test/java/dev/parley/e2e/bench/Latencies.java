@@ -2,13 +2,18 @@ package dev.parley.e2e.bench;
 
 import org.HdrHistogram.Histogram;
 
-/** Latencies in milliseconds, recorded from many threads; percentiles from an HdrHistogram. */
+/** Latencies (milliseconds unless said otherwise), recorded from many threads; percentiles from an HdrHistogram. */
 final class Latencies {
 
   private final Histogram histogram = new Histogram(600_000, 3);
 
   synchronized void record(long millis) {
     histogram.recordValue(Math.max(0, Math.min(millis, histogram.getHighestTrackableValue())));
+  }
+
+  /** For figures below a millisecond: record microseconds in one instance, and read its percentiles as such. */
+  synchronized void recordMicros(long micros) {
+    record(micros);
   }
 
   synchronized long count() {
