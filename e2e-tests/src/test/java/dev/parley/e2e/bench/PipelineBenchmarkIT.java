@@ -83,7 +83,6 @@ class PipelineBenchmarkIT {
     report.table("Pipeline: open-loop turns over POST /ai/chat (respond-async), offline model",
         "load", "offered /s", "sustained turns/s", "÷ producer", "p50 ms", "p95 ms", "p99 ms", "accept p99 ms",
         "unanswered", "fallbacks", "doubled", "CPU ms/turn", "÷ producer", "CPU ms/turn by process: " + String.join(", ", PROCESS_COLUMNS));
-    Map<String, Object> smokeOutcome = new LinkedHashMap<>();
     List<Step> steps = new ArrayList<>();
     try (ReplyWatcher replies = new ReplyWatcher(stack.bootstrapServers(), stack.registryUrl());
         OpenLoad load = new OpenLoad(stack.ingressUrl(), senders, replies, run)) {
@@ -106,7 +105,6 @@ class PipelineBenchmarkIT {
               step.cpuPerTurn / producerCpuPerRecord, byProcess(step.cpu, step.answered));
           steps.add(step);
           keptUp = step.keptUp || !FULL; // the smoke run checks both kinds of conversation whatever the rate
-          smokeOutcome.put(conversations.name(), step);
           if (!keptUp) { // let the backlog drain before anything else is measured
             replies.awaitAnswered(Duration.ofSeconds(20), Duration.ofMinutes(3));
           }
@@ -181,8 +179,7 @@ class PipelineBenchmarkIT {
     assertThat(retrieval.recallAt5()).as("recall@5 of the HNSW index").isGreaterThan(0.5);
     assertThat(sockets.opened()).as("WebSockets opened").isEqualTo(sockets.asked());
     assertThat(streaming.chunks()).as("chunks streamed to the WebSockets; frames by type: " + StreamingBenchmark.FRAMES).isPositive();
-    for (Object outcome : smokeOutcome.values()) {
-      Step step = (Step) outcome;
+    for (Step step : steps) {
       assertThat(step.sent.accepted()).as("accepted").isEqualTo(step.sent.offered());
       assertThat(step.unanswered).as("unanswered").isZero();
       assertThat(step.doubled).as("doubled").isZero();

@@ -57,6 +57,8 @@ public class ConversationFeeds {
    * chunks are not shown again.
    */
   private final Map<String, Long> released = new HashMap<>();
+  /** When {@link #releaseOverdue} last forgot old replies. Touched by the consumer thread only. */
+  private long lastForgotten;
 
   private record HeldReply(AssistantReply reply, long since) {
   }
@@ -114,7 +116,6 @@ public class ConversationFeeds {
     }
   }
 
-  private long lastForgotten;
 
   private void release(AssistantReply reply) {
     held.remove(reply.getEventId());

@@ -66,7 +66,7 @@ class TurnDispatcher implements SmartLifecycle {
   private final AvroSerdes serdes;
   private final TurnResponder responder;
   /** Per assigned partition, the end offset when it was assigned: turns below it may have been read before (a redelivery). */
-  private final Map<TopicPartition, Long> newFrom = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> newFrom = new java.util.HashMap<>(); // the consumer's thread only
   private final KafkaTemplate<String, SpecificRecord> kafka;
   /** Model calls running at once (the pool's threads). */
   private final int maxInFlight;
@@ -140,7 +140,13 @@ class TurnDispatcher implements SmartLifecycle {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
           // Turns from here on were not in the log when the partition came to this instance: no one
           // can have read them before (read_committed reads below the end offset only).
-          newFrom.putAll(consumer.endOffsets(partitions));
+          try {
+            newFrom.putAll(consumer.endOffsets(partitions));
+          } catch (RuntimeException unknown) {
+            // Not known now: every turn of these partitions is looked up, as before; the dispatcher goes on.
+            log.warn("could not read the end offsets of {}: every turn of them is checked for an earlier answer: {}",
+                partitions, unknown.toString());
+          }
         }
       });
       while (running) {
