@@ -3,6 +3,7 @@ package dev.parley.context.conversation;
 import dev.parley.context.DeadLetterOnDeserializationError;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.DeadLetter;
+import dev.parley.events.EnrichedTurn;
 import dev.parley.events.InboundMessage;
 import dev.parley.events.ModelInfo;
 import dev.parley.events.UserTurn;
@@ -58,12 +59,26 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
 
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    log.error("could not process a record of {}-{} at offset {} in {}: {}", context.topic(), context.partition(), context.offset(),
-        context.processorNodeId(), exception.toString());
+    if (context.topic() != null) {
+      log.error("could not process a record of {}-{} at offset {} in {}: {}", context.topic(), context.partition(), context.offset(),
+          context.processorNodeId(), exception.toString());
+    } else {
+      log.error("a punctuation of {} in task {} failed: {}", context.processorNodeId(), context.taskId(), exception.toString());
+    }
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    DeadLetter letter = DeadLetters.of("context-service", context.topic(), context.partition(), context.offset(),
-        context.sourceRawKey(), context.sourceRawValue(), exception);
-    out.add(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), context.sourceRawKey(), deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
+    byte[] rawKey = context.sourceRawKey();
+    DeadLetter letter;
+    if (context.topic() != null) {
+      letter = DeadLetters.of("context-service", context.topic(), context.partition(), context.offset(), rawKey,
+          context.sourceRawValue(), exception);
+    } else {
+      // Failed in a punctuation (the reply watchdog's): no record was read, so the letter names the
+      // processor, and the record's timestamp stands in for an offset so that two letters differ.
+      rawKey = record.key() == null ? null : record.key().toString().getBytes(StandardCharsets.UTF_8);
+      letter = DeadLetters.of("context-service", "punctuation:" + context.processorNodeId(), context.taskId().partition(),
+          record.timestamp(), rawKey, null, exception);
+    }
+    out.add(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), rawKey, deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
     AssistantReply fallback = fallbackFor(record.value());
     if (fallback != null) {
       byte[] key = Keys.of(fallback.getTenantId(), fallback.getConversationId()).getBytes(StandardCharsets.UTF_8);
@@ -80,7 +95,9 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
       return FallbackReplies.reply(message.getTenantId(), message.getConversationId(), turnId, List.of(message.getMessageId()),
           message.getChannel(), null, Keys.replyId(turnId, null), FAILED_PROCESSING, message.getReceivedAt(), now);
     }
-    UserTurn turn = value instanceof UserTurn plain ? plain : value instanceof ConversationInput.Turn input ? input.turn() : null;
+    UserTurn turn = value instanceof UserTurn plain ? plain
+        : value instanceof ConversationInput.Turn input ? input.turn()
+        : value instanceof EnrichedTurn enriched ? enriched.getTurn() : null;
     if (turn != null) {
       return FallbackReplies.reply(turn.getTenantId(), turn.getConversationId(), turn.getEventId(), turn.getMessageIds(),
           turn.getChannel(), null, Keys.replyId(turn.getEventId(), null), FAILED_PROCESSING, turn.getFirstReceivedAt(), now);

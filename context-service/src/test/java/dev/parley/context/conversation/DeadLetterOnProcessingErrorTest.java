@@ -6,6 +6,8 @@ import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelInfo;
 import dev.parley.events.ChannelType;
 import dev.parley.events.DeadLetter;
+import dev.parley.events.EnrichedTurn;
+import dev.parley.events.UserTurn;
 import dev.parley.events.InboundMessage;
 import dev.parley.events.ReplyStatus;
 import dev.parley.schemas.Keys;
@@ -58,6 +60,45 @@ class DeadLetterOnProcessingErrorTest {
     var response = handler.handleError(context(new byte[] {1}), new Record<>("k", Map.of(), 0L), new IllegalStateException("x"));
 
     assertThat(response.deadLetterQueueRecords()).extracting(r -> r.topic()).containsExactly(Topics.DEAD_LETTERS.name());
+  }
+
+  @Test
+  void shouldDeadLetterAFailedPunctuationByItsProcessorAndAnswerTheTurnItWasAbout() {
+    UserTurn turn = UserTurn.newBuilder().setEventId("t-9").setTenantId("acme-motors").setConversationId("c-9")
+        .setMessageIds(java.util.List.of("m-9")).setUserId("u-9").setText("hello")
+        .setChannel(ChannelInfo.newBuilder().setType(ChannelType.WEB).build()).setFirstReceivedAt(Instant.now())
+        .setCreatedAt(Instant.now()).build();
+    EnrichedTurn enriched = EnrichedTurn.newBuilder().setEventId("t-9").setTenantId("acme-motors").setConversationId("c-9")
+        .setTurn(turn).setHistory(java.util.List.of()).setIntent(new dev.parley.events.Intent("other", 0.5))
+        .setCreatedAt(Instant.now()).build();
+
+    var response = handler.handleError(punctuation(), new Record<>("acme-motors:c-9", enriched, 1234L),
+        new IllegalStateException("the registry is away"));
+
+    assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    var records = response.deadLetterQueueRecords();
+    assertThat(records).extracting(r -> r.topic()).containsExactly(Topics.DEAD_LETTERS.name(), Topics.REPLIES.name());
+    DeadLetter letter = serdes.valueSerde(Topics.DEAD_LETTERS).deserializer().deserialize(Topics.DEAD_LETTERS.name(), records.get(0).value());
+    assertThat(letter.getSourceTopic()).isEqualTo("punctuation:unanswered-turn");
+    assertThat(letter.getSourceOffset()).isEqualTo(1234L);
+    assertThat(letter.getKey()).isEqualTo("acme-motors:c-9");
+    AssistantReply fallback = serdes.valueSerde(Topics.REPLIES).deserializer().deserialize(Topics.REPLIES.name(), records.get(1).value());
+    assertThat(fallback.getMessageIds()).containsExactly("m-9");
+  }
+
+  /** As Kafka Streams gives it for an error in a punctuation: no source record. */
+  private static ErrorHandlerContext punctuation() {
+    return new ErrorHandlerContext() {
+      public String topic() { return null; }
+      public int partition() { return -1; }
+      public long offset() { return -1; }
+      public Headers headers() { return new RecordHeaders(); }
+      public String processorNodeId() { return "unanswered-turn"; }
+      public TaskId taskId() { return new TaskId(0, 3); }
+      public long timestamp() { return 1234L; }
+      public byte[] sourceRawKey() { return null; }
+      public byte[] sourceRawValue() { return null; }
+    };
   }
 
   private static ErrorHandlerContext context(byte[] raw) {
