@@ -49,7 +49,8 @@ import org.springframework.stereotype.Component;
  * polite FALLBACK reply and the cause is logged (never the customer's text).
  *
  * <p>Personal data is masked before the model sees anything and restored in the chunks and the
- * reply. Not yet here: many model calls in flight per partition.
+ * reply. Many turns are answered at once, each conversation's in order: see
+ * {@code dispatch.TurnDispatcher}.
  */
 @Component
 public class TurnResponder implements AutoCloseable {

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 class ModelConfiguration {
 
-  record ModelSettings(String baseUrl, String apiKey, String name, Duration timeout) {
+  /** Where the model is, and how many answers may stream from it at once (one connection each). */
+  record ModelSettings(String baseUrl, String apiKey, String name, Duration timeout, int connections) {
     boolean offline() {
       return baseUrl == null || baseUrl.isBlank();
     }
@@ -26,8 +27,9 @@ class ModelConfiguration {
   ModelSettings modelSettings(@Value("${parley.model.base-url:}") String baseUrl,
       @Value("${parley.model.api-key:}") String apiKey,
       @Value("${parley.model.name:gpt-4o-mini}") String name,
-      @Value("${parley.model.timeout:PT60S}") Duration timeout) {
-    return new ModelSettings(baseUrl, apiKey, name, timeout);
+      @Value("${parley.model.timeout:PT60S}") Duration timeout,
+      @Value("${parley.llm.max-in-flight:1024}") int connections) {
+    return new ModelSettings(baseUrl, apiKey, name, timeout, connections);
   }
 
   @Bean
@@ -40,6 +42,7 @@ class ModelConfiguration {
         .apiKey(settings.apiKey().isBlank() ? "none" : settings.apiKey())
         .modelName(settings.name())
         .timeout(settings.timeout())
+        .httpClientBuilder(new ReactiveModelHttpClient.Builder(settings.connections()))
         .build();
   }
 

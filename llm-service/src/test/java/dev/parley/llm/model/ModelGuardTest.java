@@ -102,7 +102,7 @@ class ModelGuardTest {
   private ToolLoop.Outcome ask() throws Exception {
     var config = new ModelConfiguration();
     StreamingChatModel model = config.streamingChatModel(config.modelSettings(
-        "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "m", Duration.ofSeconds(5)));
+        "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "m", Duration.ofSeconds(5), 16));
     return new ToolLoop(List.of()).run(model, List.of(UserMessage.from("hi")), piece -> { },
         (call, result, ok, latency, error, round) -> { }, Duration.ofSeconds(5));
   }

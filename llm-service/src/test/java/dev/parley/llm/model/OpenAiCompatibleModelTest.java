@@ -49,7 +49,7 @@ class OpenAiCompatibleModelTest {
             + "\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":7,\"total_tokens\":49}}",
         "data: [DONE]", ""));
     var config = new ModelConfiguration();
-    var settings = config.modelSettings(url(), "test-key", "fake-gpt", Duration.ofSeconds(10));
+    var settings = config.modelSettings(url(), "test-key", "fake-gpt", Duration.ofSeconds(10), 16);
     StreamingChatModel model = config.streamingChatModel(settings);
     ModelInfo info = config.modelInfo(settings);
 
@@ -82,7 +82,7 @@ class OpenAiCompatibleModelTest {
         chunk("{}", "\"stop\""), "data: [DONE]", "");
     startSequence(List.of(toolCall, answer));
     var config = new ModelConfiguration();
-    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "k", "fake-gpt", Duration.ofSeconds(10)));
+    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "k", "fake-gpt", Duration.ofSeconds(10), 16));
     List<String> called = new CopyOnWriteArrayList<>();
     ToolLoop loop = new ToolLoop(List.of(new dev.parley.llm.tools.SalesTools(dev.parley.llm.tools.SalesTaxTable.standard())));
 
@@ -104,7 +104,7 @@ class OpenAiCompatibleModelTest {
   void shouldReportErrorWhenEndpointFails() throws Exception {
     start(500, "{\"error\":{\"message\":\"upstream overloaded\"}}");
     var config = new ModelConfiguration();
-    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "", "fake-gpt", Duration.ofSeconds(10)));
+    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "", "fake-gpt", Duration.ofSeconds(10), 16));
 
     CompletableFuture<ChatResponse> result = chat(model, new CopyOnWriteArrayList<>());
 
@@ -114,7 +114,7 @@ class OpenAiCompatibleModelTest {
   @Test
   void shouldUseOfflineModelWhenNoEndpointIsConfigured() {
     var config = new ModelConfiguration();
-    var settings = config.modelSettings("", "", "gpt-4o-mini", Duration.ofSeconds(10));
+    var settings = config.modelSettings("", "", "gpt-4o-mini", Duration.ofSeconds(10), 16);
 
     assertThat(config.streamingChatModel(settings)).isInstanceOf(OfflineChatModel.class);
     assertThat(config.modelInfo(settings).getOffline()).isTrue();
