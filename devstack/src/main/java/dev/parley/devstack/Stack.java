@@ -230,12 +230,22 @@ public final class Stack implements AutoCloseable {
    * stack stops it.
    */
   public URI startInstance(String service, String instanceName) {
+    return startInstance(service, instanceName, Map.of());
+  }
+
+  /**
+   * As {@link #startInstance(String, String)}, with some of the service's environment changed (for
+   * example a model endpoint for an llm-service instance, or the {@code PARLEY_INSTANCE_ID} of a
+   * stopped service, whose partitions it then takes over at once).
+   */
+  public URI startInstance(String service, String instanceName, Map<String, String> changedEnv) {
     Launch first = launches.get(service);
     int port = freePort();
     Map<String, String> env = new HashMap<>(first.env());
     env.put("PORT", Integer.toString(port));
     env.put("PARLEY_STATE_DIR", first.env().get("PARLEY_STATE_DIR") + "-" + instanceName);
     env.put("PARLEY_INSTANCE_ID", instanceName);
+    env.putAll(changedEnv);
     Launch launch = new Launch(first.jar(), Map.copyOf(env), first.logs(), port);
     launches.put(instanceName, launch);
     JavaProcess process = JavaProcess.start(instanceName, launch.jar(), List.of(), launch.env(), launch.logs());

@@ -56,9 +56,10 @@ public final class Pipeline {
     if (stack == null) {
       Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
       // The full fault suite restarts a broker: three of them, each a process of its own. The full
-      // benchmark counts the broker's CPU: one, in a process of its own.
+      // benchmark counts the broker's CPU: one, in a process of its own (three when it scales out).
       broker = "full".equals(System.getProperty("parley.faults")) ? new KraftCluster(3, root.resolve("e2e-tests/target/kafka-cluster"))
-          : "full".equals(System.getProperty("parley.bench")) ? new KraftCluster(1, root.resolve("e2e-tests/target/kafka-bench"))
+          : "full".equals(System.getProperty("parley.bench"))
+              ? new KraftCluster(Boolean.getBoolean("parley.bench.scale-out") ? 3 : 1, root.resolve("e2e-tests/target/kafka-bench"))
           : dockerAvailable() ? new ContainerBroker() : new EmbeddedKraftBroker();
       provider = new FakeProvider();
       // delivery-service talks to the fake WhatsApp provider, retries quickly, and has one tenant

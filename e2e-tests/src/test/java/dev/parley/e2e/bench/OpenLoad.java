@@ -14,7 +14,9 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * Open-loop chat load: messages posted to {@code POST /ai/chat} with {@code Prefer: respond-async}
  * at a fixed rate, whatever the answers take (a closed loop would slow down with the system and
- * hide its queueing). Each message's id is chosen here, so its reply can be matched.
+ * hide its queueing). Each message's id is chosen here, so its reply can be matched; in repeated
+ * conversations, each reply must also come after the replies to its conversation's earlier messages.
+ * With several ingress instances, messages go round them.
  */
 final class OpenLoad implements AutoCloseable {
 
@@ -38,16 +40,17 @@ final class OpenLoad implements AutoCloseable {
       "Do you have SUVs under 30k?",
       "Can I book a test drive on Saturday morning?");
 
-  private final HttpClient http;
+  private final List<HttpClient> ingresses;
   private final ConnectionProvider connections;
   private final ReplyWatcher replies;
   private final List<Sender> senders;
   private final String run;
 
-  OpenLoad(URI ingress, List<Sender> senders, ReplyWatcher replies, String run) {
+  OpenLoad(List<URI> ingresses, List<Sender> senders, ReplyWatcher replies, String run) {
     this.connections = ConnectionProvider.builder("bench-load").maxConnections(512)
         .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofSeconds(60)).build();
-    this.http = HttpClient.create(connections).baseUrl(ingress.toString()).responseTimeout(Duration.ofSeconds(30));
+    this.ingresses = ingresses.stream()
+        .map(ingress -> HttpClient.create(connections).baseUrl(ingress.toString()).responseTimeout(Duration.ofSeconds(30))).toList();
     this.senders = senders;
     this.replies = replies;
     this.run = run;
@@ -78,11 +81,17 @@ final class OpenLoad implements AutoCloseable {
       Sender sender = senders.get(slot % senders.size());
       // A new conversation's first message names none (ingress makes its id), as a chat widget's does;
       // a repeated one names its conversation.
-      String conversation = conversations == Conversations.DISTINCT ? "" : ",\"conversationId\":\"" + run + "-" + label + "-c" + slot + "\"";
+      String conversationId = run + "-" + label + "-c" + slot;
+      String conversation = conversations == Conversations.DISTINCT ? "" : ",\"conversationId\":\"" + conversationId + "\"";
       String messageId = run + "-" + label + "-m" + i;
       String body = "{\"message\":\"" + QUESTIONS.get((int) (i % QUESTIONS.size())) + "\"" + conversation
           + ",\"messageId\":\"" + messageId + "\"}";
-      replies.expect(messageId, dueMillis);
+      if (conversations == Conversations.DISTINCT) {
+        replies.expect(messageId, dueMillis);
+      } else {
+        replies.expect(messageId, dueMillis, conversationId, (int) (i / pool));
+      }
+      HttpClient http = ingresses.get((int) (i % ingresses.size()));
       long sentNanos = System.nanoTime();
       http.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + sender.token())
               .set(HttpHeaderNames.CONTENT_TYPE, "application/json").set("Prefer", "respond-async"))

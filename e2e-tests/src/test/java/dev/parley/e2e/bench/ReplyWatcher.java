@@ -26,6 +26,11 @@ final class ReplyWatcher implements AutoCloseable {
   private final Map<String, Long> waiting = new ConcurrentHashMap<>();
   /** Answered messages → the id of their reply (a fallback and a late answer share it: one reply). */
   private final Map<String, String> answered = new ConcurrentHashMap<>();
+  /** Messages whose order within their conversation is checked → that conversation and their place in it. */
+  private final Map<String, Place> places = new ConcurrentHashMap<>();
+  /** Per conversation, the place of the last message answered. */
+  private final Map<String, Integer> lastPlace = new ConcurrentHashMap<>();
+  private final AtomicLong outOfOrder = new AtomicLong();
   private final AtomicLong doubled = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicLong lastReplyMillis = new AtomicLong();
@@ -55,6 +60,21 @@ final class ReplyWatcher implements AutoCloseable {
     waiting.put(messageId, dueMillis);
   }
 
+  /** A message's place in its conversation: its reply must come after those of the places before it. */
+  private record Place(String conversation, int index) {
+  }
+
+  /** As {@link #expect(String, long)}, checking that the message is answered after its conversation's earlier ones. */
+  void expect(String messageId, long dueMillis, String conversation, int place) {
+    places.put(messageId, new Place(conversation, place));
+    expect(messageId, dueMillis);
+  }
+
+  /** Replies that came before the reply of an earlier message of their conversation. */
+  long outOfOrder() {
+    return outOfOrder.get();
+  }
+
   /** Forgets a message ingress did not accept: no reply is owed. */
   void forget(String messageId) {
     waiting.remove(messageId);
@@ -74,6 +94,9 @@ final class ReplyWatcher implements AutoCloseable {
     latencies = new Latencies();
     doubled.set(0);
     fallbacks.set(0);
+    outOfOrder.set(0);
+    places.clear();
+    lastPlace.clear();
     return latencies;
   }
 
@@ -114,6 +137,10 @@ final class ReplyWatcher implements AutoCloseable {
               answered.put(messageId, reply.getEventId());
               latencies.record(now - due);
               lastReplyMillis.set(now);
+              Place place = places.remove(messageId);
+              if (place != null && lastPlace.merge(place.conversation(), place.index(), Math::max) != place.index()) {
+                outOfOrder.incrementAndGet();
+              }
               if (reply.getStatus() == ReplyStatus.FALLBACK) {
                 fallbacks.incrementAndGet();
               }

@@ -74,6 +74,55 @@ final class Report {
     return text.toString();
   }
 
+  /**
+   * A table of a report written earlier, as rows of cells by column name ({@code load → 100/s
+   * distinct, p99 ms → 84, ...}); empty if the file or the table is not there.
+   */
+  static List<java.util.Map<String, String>> readTable(Path file, String heading) {
+    List<java.util.Map<String, String>> table = new ArrayList<>();
+    List<String> lines;
+    try {
+      lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int at = 0;
+    while (at < lines.size() && !lines.get(at).equals("## " + heading)) {
+      at++;
+    }
+    while (at < lines.size() && !lines.get(at).startsWith("| ")) {
+      at++;
+    }
+    if (at >= lines.size()) {
+      return table;
+    }
+    List<String> columns = cells(lines.get(at));
+    for (at += 2; at < lines.size() && lines.get(at).startsWith("| "); at++) {
+      List<String> cells = cells(lines.get(at));
+      java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < Math.min(columns.size(), cells.size()); i++) {
+        row.put(columns.get(i), cells.get(i));
+      }
+      table.add(row);
+    }
+    return table;
+  }
+
+  private static List<String> cells(String line) {
+    String inner = line.strip();
+    inner = inner.substring(1, inner.length() - 1); // the outer bars
+    return java.util.Arrays.stream(inner.split("\\|")).map(String::strip).toList();
+  }
+
+  /** A figure as {@link #format} printed it, NaN for none. */
+  static double number(String cell) {
+    try {
+      return cell == null ? Double.NaN : Double.parseDouble(cell.replace(",", ""));
+    } catch (NumberFormatException none) {
+      return Double.NaN;
+    }
+  }
+
   void writeTo(Path file) {
     try {
       Files.createDirectories(file.getParent());
