@@ -15,6 +15,7 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -89,9 +90,10 @@ class KafkaConfiguration {
     // uncommitted, nothing is skipped); anything else is retried a little, then dead-lettered.
     ExponentialBackOff untilTheDatabaseIsBack = new ExponentialBackOff(500, 2.0);
     untilTheDatabaseIsBack.setMaxInterval(10_000);
+    Serializer<SpecificRecord> encoder = serdes.<SpecificRecord>anyRecordSerde().serializer(); // one: a new one asks the registry again
     DefaultErrorHandler errors = new DefaultErrorHandler((record, exception) -> template.send(Topics.DEAD_LETTERS.name(),
         (String) record.key(), DeadLetters.of("delivery-service", record.topic(), record.partition(), record.offset(),
-            record.key() == null ? null : record.key().toString().getBytes(), payloadOf(record, exception, serdes), exception)).join(),
+            record.key() == null ? null : record.key().toString().getBytes(), payloadOf(record, exception, encoder), exception)).join(),
         backOff);
     errors.setBackOffFunction((record, exception) -> DatabaseOutages.isOutage(exception) ? untilTheDatabaseIsBack : null);
     factory.setCommonErrorHandler(errors);
@@ -99,13 +101,13 @@ class KafkaConfiguration {
   }
 
   /** The record's bytes, so the dead letter can be re-driven: as read if it could not be decoded, else encoded again. */
-  private static byte[] payloadOf(ConsumerRecord<?, ?> record, Exception exception, AvroSerdes serdes) {
+  private static byte[] payloadOf(ConsumerRecord<?, ?> record, Exception exception, Serializer<SpecificRecord> encoder) {
     for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
       if (cause instanceof DeserializationException bad) {
         return bad.getData();
       }
     }
     return record.value() instanceof SpecificRecord value
-        ? serdes.<SpecificRecord>anyRecordSerde().serializer().serialize(record.topic(), value) : null;
+        ? encoder.serialize(record.topic(), value) : null;
   }
 }

@@ -30,6 +30,7 @@ import dev.parley.schemas.Topics;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -213,8 +214,11 @@ public final class ConversationTopology {
     unanswered.mapValues(turn -> FallbackReplies.failure(turn, Keys.replyId(turn.getEventId(), null),
             noReplyWithin(settings.replyDeadline()), 0, false, WATCHDOG.getName(), Instant.now()), Named.as("why-fallback"))
         .to(Topics.REPLY_FAILURES.name(), produced(Topics.REPLY_FAILURES, serdes, "reply-failures-sink"));
+    // One serializer for every letter: a new one asks the registry again (tens of ms), and a watchdog
+    // answering a backlog of overdue turns then outlived its transaction and was fenced, again and again.
+    Serializer<EnrichedTurn> turnBytes = serdes.valueSerde(Topics.ENRICHED_TURNS).serializer();
     unanswered.map((key, turn) -> KeyValue.pair(key, DeadLetters.unanswered("context-service", key, turn.getEventId(),
-            serdes.valueSerde(Topics.ENRICHED_TURNS).serializer().serialize(Topics.ENRICHED_TURNS.name(), turn),
+            turnBytes.serialize(Topics.ENRICHED_TURNS.name(), turn),
             noReplyWithin(settings.replyDeadline()))), Named.as("unanswered-turn"))
         .to(Topics.DEAD_LETTERS.name(), produced(Topics.DEAD_LETTERS, serdes, "unanswered-turns-sink"));
     // Profiles: every turn, re-keyed by customer (one repartition), folded into the customer's
