@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import dev.parley.schemas.metrics.AiMeters;
+import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /**
@@ -23,6 +25,8 @@ public class DeadLetterOnDeserializationError implements DeserializationExceptio
   public static final String REGISTRY_URL = "parley.registry.url";
 
   private Serializer<DeadLetter> serializer;
+  /** Kafka Streams makes this handler, not Spring: its counts go to the global registry, which Spring Boot's joins. */
+  private final AiMeters meters = new AiMeters(Metrics.globalRegistry);
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -31,6 +35,7 @@ public class DeadLetterOnDeserializationError implements DeserializationExceptio
 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    meters.error(AiMeters.ErrorType.UNDECODABLE_RECORD);
     DeadLetter letter = DeadLetters.of("context-service", record.topic(), record.partition(), record.offset(),
         record.key(), record.value(), exception);
     byte[] value = serializer.serialize(Topics.DEAD_LETTERS.name(), letter);

@@ -7,6 +7,7 @@ import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.metrics.AiMeters;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.List;
@@ -66,7 +67,7 @@ class StreamsConfiguration {
    */
   @Bean
   StreamsBuilderFactoryBeanConfigurer conversationTopology(ConversationTopology.Settings settings, AvroSerdes serdes,
-      @Value("${parley.instance-id:}") String instanceId) {
+      @Value("${parley.instance-id:}") String instanceId, AiMeters meters) {
     return factory -> {
       factory.setLeaveGroupOnClose(true);
       // A crashed instance that comes back under its name resumes its tasks without a rebalance
@@ -79,7 +80,7 @@ class StreamsConfiguration {
       factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
         @Override
         public void configureBuilder(StreamsBuilder builder) {
-          ConversationTopology.define(builder, settings, serdes);
+          ConversationTopology.define(builder, settings, serdes, meters);
         }
       });
     };

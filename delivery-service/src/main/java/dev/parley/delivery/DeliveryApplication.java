@@ -1,5 +1,6 @@
 package dev.parley.delivery;
 
+import dev.parley.schemas.metrics.AiMetersConfiguration;
 import dev.parley.schemas.auth.InternalApiConfiguration;
 import dev.parley.schemas.health.WorkersConfiguration;
 import org.springframework.boot.SpringApplication;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication
 // Its HTTP API answers only Parley's services; its background workers report to its health.
-@Import({InternalApiConfiguration.class, WorkersConfiguration.class})
+@Import({InternalApiConfiguration.class, WorkersConfiguration.class, AiMetersConfiguration.class})
 public class DeliveryApplication {
 
   public static void main(String[] args) {

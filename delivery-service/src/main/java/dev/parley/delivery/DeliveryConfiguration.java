@@ -1,5 +1,6 @@
 package dev.parley.delivery;
 
+import dev.parley.schemas.metrics.AiMeters;
 import dev.parley.delivery.channel.Outbound;
 import dev.parley.delivery.channel.Targets;
 import dev.parley.delivery.queue.OutboundQueue;
@@ -113,8 +114,8 @@ class DeliveryConfiguration {
   }
 
   @Bean
-  Receipts receipts(KafkaTemplate<String, SpecificRecord> kafka) {
-    return new Receipts(kafka);
+  Receipts receipts(KafkaTemplate<String, SpecificRecord> kafka, AiMeters meters) {
+    return new Receipts(kafka, meters);
   }
 
   @Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package dev.parley.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.DatabaseOutages;
@@ -23,7 +24,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -47,9 +50,11 @@ class KafkaConfiguration {
   }
 
   @Bean
-  KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes) {
-    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false));
+  KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes, MeterRegistry meters) {
+    var producers = new DefaultKafkaProducerFactory<>(
+        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false);
+    producers.addListener(new MicrometerProducerListener<>(meters)); // the producer's own metrics, at /actuator/prometheus
+    return new KafkaTemplate<>(producers);
   }
 
   /**
@@ -59,9 +64,10 @@ class KafkaConfiguration {
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
       KafkaProperties properties, AvroSerdes serdes, KafkaTemplate<String, SpecificRecord> template, OutboundQueue queue,
-      @Value("${parley.instance-id:}") String instanceId) {
+      @Value("${parley.instance-id:}") String instanceId, MeterRegistry meters) {
     var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(properties.buildConsumerProperties(),
         new StringDeserializer(), new ErrorHandlingDeserializer<>(serdes.<SpecificRecord>anyRecordSerde().deserializer()), false);
+    consumers.addListener(new MicrometerConsumerListener<>(meters)); // with each consumer's lag
     var factory = new ConcurrentKafkaListenerContainerFactory<String, SpecificRecord>();
     factory.setConsumerFactory(consumers);
     // Each listener its own static member name: two listeners share the group parley-delivery.

@@ -64,6 +64,8 @@ public final class Stack implements AutoCloseable {
   /** The services' own secret: never the users' one, so no user token passes for a service. */
   private final String serviceSecret = UUID.randomUUID() + "-" + UUID.randomUUID();
   private final ServiceIdentity services = new ServiceIdentity("devstack", serviceSecret);
+  /** What Prometheus would show at /actuator/prometheus. */
+  private final String metricsToken = "scrape-" + UUID.randomUUID();
   private final Map<String, Integer> ports = new HashMap<>();
   private String registryUrl;
 
@@ -128,6 +130,7 @@ public final class Stack implements AutoCloseable {
           "PARLEY_WEBHOOKS_ALLOW_HTTP", "true")); // local receivers are plain http
       env.put("PARLEY_KAFKA_REPLICATION_FACTOR", Short.toString(broker.replicationFactor()));
       env.put("PARLEY_INSTANCE_ID", service); // a stable name: a restart rejoins its groups at once
+      env.put("PARLEY_METRICS_TOKEN", metricsToken);
       if (DATABASE_ROLES.containsKey(service)) {
         // Each service its own role, owning only its own schema (devstack/postgres/setup.sh makes
         // them; local test credentials, not secrets).
@@ -366,6 +369,11 @@ public final class Stack implements AutoCloseable {
   /** A token of Parley's own services: what internal APIs and the actuator answer. */
   public String serviceToken() {
     return services.token();
+  }
+
+  /** The bearer token that opens every service's /actuator/prometheus, as Prometheus shows it. */
+  public String metricsToken() {
+    return metricsToken;
   }
 
   /** The process id of each running process of the stack (services, instances, the registry), by name. */

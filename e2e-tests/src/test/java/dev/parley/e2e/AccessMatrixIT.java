@@ -147,6 +147,8 @@ class AccessMatrixIT {
             expect(401, 401, 401, 401, 401, 401, 401)),
         new Row("GET", "/actuator/health", "/actuator/health", null, expect(200, 200, 200, 200, 200, 200, 200)),
         new Row("GET", "/actuator/mappings", "/actuator/mappings", null, expect(401, 401, 401, 401, 401, 200, 401)),
+        // Prometheus shows a token of its own (PrometheusScrapeIT); of the parties here only a service may scrape.
+        new Row("GET", "/actuator/prometheus", "/actuator/prometheus", null, expect(401, 401, 401, 401, 401, 200, 401)),
         // Last: a chat of the other tenant's admin starts a conversation of that id in their own tenant.
         new Row("POST", "/ai/chat", "/ai/chat", "{\"message\":\"hello again\",\"conversationId\":\"" + conversationA + "\"}",
             expect(202, 404, 404, 202, 404), "Prefer", async),

@@ -101,7 +101,8 @@ class TopicFollowerIT {
     var stack = Pipeline.stack();
     return TopicFollower.start("test-follower-" + UUID.randomUUID(),
         Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new AvroSerdes(stack.registryUrl()),
-        List.of(Topics.DEAD_LETTERS.name()), TopicFollower.StartAt.END, handler, afterPoll, workers, onFailure);
+        List.of(Topics.DEAD_LETTERS.name()), TopicFollower.StartAt.END, handler, afterPoll, workers, onFailure,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   /** Any record will do: a dead letter of a made-up service, keyed so the test can tell its own. */

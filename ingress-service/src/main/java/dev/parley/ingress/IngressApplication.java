@@ -1,5 +1,6 @@
 package dev.parley.ingress;
 
+import dev.parley.schemas.metrics.AiMetersConfiguration;
 import dev.parley.schemas.health.WorkersConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -13,7 +14,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @EnableScheduling
-@Import(WorkersConfiguration.class) // its background workers report to its health
+// its background workers report to its health; its meters are Parley's own (AiMeters)
+@Import({WorkersConfiguration.class, AiMetersConfiguration.class})
 @org.springframework.boot.context.properties.EnableConfigurationProperties(dev.parley.ingress.whatsapp.WazzupChannels.class)
 public class IngressApplication {
 

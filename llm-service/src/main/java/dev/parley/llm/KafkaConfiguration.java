@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
@@ -11,6 +12,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -30,8 +32,10 @@ class KafkaConfiguration {
   }
 
   @Bean
-  KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes) {
-    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false));
+  KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes, MeterRegistry meters) {
+    var producers = new DefaultKafkaProducerFactory<>(
+        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false);
+    producers.addListener(new MicrometerProducerListener<>(meters)); // the producer's own metrics, at /actuator/prometheus
+    return new KafkaTemplate<>(producers);
   }
 }

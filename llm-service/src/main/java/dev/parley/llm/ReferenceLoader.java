@@ -4,6 +4,7 @@ import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.health.Workers;
 import dev.parley.schemas.TopicFollower;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -31,6 +32,7 @@ public final class ReferenceLoader<V extends SpecificRecord> implements SmartLif
   private final Function<V, Mono<?>> upsert;
   private final BiFunction<String, String, Mono<?>> delete;
   private final Workers workers;
+  private final MeterRegistry meters;
   private volatile TopicFollower follower;
 
   /**
@@ -38,8 +40,9 @@ public final class ReferenceLoader<V extends SpecificRecord> implements SmartLif
    * @param delete removes by tenant id and entity id (the parts of the record key)
    */
   public ReferenceLoader(String name, String topic, Class<V> type, KafkaProperties properties, AvroSerdes serdes,
-      Function<V, Mono<?>> upsert, BiFunction<String, String, Mono<?>> delete, Workers workers) {
+      Function<V, Mono<?>> upsert, BiFunction<String, String, Mono<?>> delete, Workers workers, MeterRegistry meters) {
     this.workers = workers;
+    this.meters = meters;
     this.name = name;
     this.topic = topic;
     this.type = type;
@@ -61,7 +64,7 @@ public final class ReferenceLoader<V extends SpecificRecord> implements SmartLif
           }
         // The store's database may be down for a while: the same record is tried again until it is
         // stored (health says "not ready" meanwhile); nothing of the topic is skipped.
-        }, () -> { }, workers, TopicFollower.OnFailure.RETRY);
+        }, () -> { }, workers, TopicFollower.OnFailure.RETRY, meters);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.parley.schemas;
 
 import dev.parley.schemas.health.Workers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -60,10 +63,13 @@ public final class TopicFollower implements AutoCloseable {
   private final Workers.Worker worker;
   private final OnFailure onFailure;
   private final Thread thread;
+  private final KafkaClientMetrics metrics;
   private volatile boolean running = true;
 
   private TopicFollower(String name, KafkaConsumer<String, SpecificRecord> consumer,
-      Consumer<ConsumerRecord<String, SpecificRecord>> handler, Runnable afterPoll, Workers.Worker worker, OnFailure onFailure) {
+      Consumer<ConsumerRecord<String, SpecificRecord>> handler, Runnable afterPoll, Workers.Worker worker, OnFailure onFailure,
+      KafkaClientMetrics metrics) {
+    this.metrics = metrics;
     this.consumer = consumer;
     this.handler = handler;
     this.afterPoll = afterPoll;
@@ -80,16 +86,19 @@ public final class TopicFollower implements AutoCloseable {
    * @param afterPoll    runs on the follower's thread after every poll, for time-based work
    * @param workers      where the follower reports how it is doing (health)
    * @param onFailure    what a failing handler means
+   * @param meters       where the consumer's own metrics go (fetch rate, lag)
    */
   public static TopicFollower start(String name, Map<String, Object> clientConfig, AvroSerdes serdes,
       Collection<String> topics, StartAt startAt, Consumer<ConsumerRecord<String, SpecificRecord>> handler,
-      Runnable afterPoll, Workers workers, OnFailure onFailure) {
+      Runnable afterPoll, Workers workers, OnFailure onFailure, MeterRegistry meters) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     var consumer = new KafkaConsumer<>(config, new StringDeserializer(), serdes.<SpecificRecord>anyRecordSerde().deserializer());
-    TopicFollower follower = new TopicFollower(name, consumer, handler, afterPoll, workers.register(name), onFailure);
+    TopicFollower follower = new TopicFollower(name, consumer, handler, afterPoll, workers.register(name), onFailure,
+        new KafkaClientMetrics(consumer, Tags.of("follower", name)));
+    follower.metrics.bindTo(meters);
     try {
       List<TopicPartition> partitions = topics.stream().flatMap(topic -> partitionsOf(consumer, topic).stream()).toList();
       consumer.assign(partitions);
@@ -104,9 +113,11 @@ public final class TopicFollower implements AutoCloseable {
         partitions.forEach(consumer::position); // fix "the end" now, before anyone relies on it
       }
     } catch (RuntimeException e) {
+      follower.metrics.close();
       consumer.close();
       throw e;
     } catch (InterruptedException e) {
+      follower.metrics.close();
       consumer.close();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading " + topics, e);
@@ -136,6 +147,7 @@ public final class TopicFollower implements AutoCloseable {
       log.error("follower {} stopped: {}", thread.getName(), e.toString());
       worker.died(e);
     } finally {
+      metrics.close();
       consumer.close(Duration.ofSeconds(2));
     }
   }

@@ -1,5 +1,8 @@
 package dev.parley.context.conversation;
 
+import dev.parley.schemas.metrics.AiMeters;
+import dev.parley.events.ConversationEvent;
+import dev.parley.events.ConversationEventType;
 import dev.parley.context.director.CoachingRule;
 import dev.parley.context.director.ConversationDirector;
 import dev.parley.context.intelligence.TurnAnalyzer;
@@ -102,14 +105,20 @@ public final class ConversationTopology {
   }
 
   /** Builds the topology on its own builder: for tests and tools. */
-  public static Topology build(Settings settings, ValueSerdes serdes) {
+  public static Topology build(Settings settings, ValueSerdes serdes, AiMeters meters) {
     StreamsBuilder builder = new StreamsBuilder();
-    define(builder, settings, serdes);
+    define(builder, settings, serdes, meters);
     return builder.build();
   }
 
-  /** Adds the topology to a builder owned by someone else (Spring's StreamsBuilderFactoryBean). */
-  public static void define(StreamsBuilder builder, Settings settings, ValueSerdes serdes) {
+  /**
+   * Adds the topology to a builder owned by someone else (Spring's StreamsBuilderFactoryBean).
+   *
+   * @param meters counts messages, new conversations and fallbacks as they pass; a task that is
+   *               processed again after a failure counts again (meters are not part of a
+   *               transaction: the windowed aggregates on the topics are the exact figures)
+   */
+  public static void define(StreamsBuilder builder, Settings settings, ValueSerdes serdes, AiMeters meters) {
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(SEEN_MESSAGES_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
         Serdes.String(), Serdes.Long()));
@@ -160,6 +169,7 @@ public final class ConversationTopology {
         .process(() -> new TurnAssembler(settings.dedupWindow(), settings.debounce(), settings.debounceTick()),
             Named.as("form-turns"), SEEN_MESSAGES_STORE, PENDING_TURNS_STORE);
     turns.to(Topics.TURNS.name(), produced(Topics.TURNS, serdes, "turns-sink"));
+    turns.foreach((key, turn) -> meters.messagesSent(AiMeters.Role.USER, turn.getMessageIds().size()), Named.as("count-user-messages"));
 
     // Join the CRM context the turn names. Global tables: reference data is small and read-mostly,
     // and a global join needs no repartition of the conversation stream.
@@ -179,6 +189,8 @@ public final class ConversationTopology {
         .mapValues(input -> (ConversationInput) input, Named.as("as-turn-input"));
 
     KStream<String, AssistantReply> replyStream = stream(builder, Topics.REPLIES, serdes);
+    replyStream.foreach((key, reply) -> meters.messagesSent(isAgents(reply) ? AiMeters.Role.AGENT : AiMeters.Role.ASSISTANT, 1),
+        Named.as("count-replies"));
     KStream<String, ConversationInput> replyInputs = replyStream
         .mapValues(reply -> (ConversationInput) new ConversationInput.Reply(reply), Named.as("as-reply-input"));
 
@@ -208,6 +220,7 @@ public final class ConversationTopology {
             Named.as("reply-came")), Named.as("watches"))
         .process(() -> new ReplyWatchdog(settings.replyDeadline(), Duration.ofSeconds(1)), Named.as("reply-watchdog"),
             AWAITING_REPLIES_STORE);
+    unanswered.foreach((key, turn) -> meters.fallback(AiMeters.FallbackReason.REPLY_TIMEOUT), Named.as("count-reply-timeouts"));
     unanswered.mapValues(turn -> FallbackReplies.reply(turn, Keys.replyId(turn.getEventId(), null), WATCHDOG, Instant.now()),
             Named.as("fallback-reply"))
         .to(Topics.REPLIES.name(), produced(Topics.REPLIES, serdes, "fallback-replies-sink"));
@@ -239,8 +252,10 @@ public final class ConversationTopology {
         .mapValues(ConversationUpdate::agentReply, Named.as("agent-reply"))
         .to(Topics.REPLIES.name(), produced(Topics.REPLIES, serdes, "agent-replies-sink"));
 
-    updates.flatMapValues(ConversationUpdate::events, Named.as("events"))
-        .to(Topics.CONVERSATION_EVENTS.name(), produced(Topics.CONVERSATION_EVENTS, serdes, "conversation-events-sink"));
+    KStream<String, ConversationEvent> events = updates.flatMapValues(ConversationUpdate::events, Named.as("events"));
+    events.to(Topics.CONVERSATION_EVENTS.name(), produced(Topics.CONVERSATION_EVENTS, serdes, "conversation-events-sink"));
+    events.filter((key, event) -> event.getType() == ConversationEventType.STARTED, Named.as("started-only"))
+        .foreach((key, event) -> meters.conversationCreated(), Named.as("count-conversations"));
 
     updates.filter((key, update) -> update.outcome() != null, Named.as("outcomes-only"))
         .mapValues(ConversationUpdate::outcome, Named.as("outcome"))
@@ -249,6 +264,11 @@ public final class ConversationTopology {
     updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
         .mapValues(ConversationUpdate::error, Named.as("error"))
         .to(Topics.CONVERSATION_ERRORS.name(), produced(Topics.CONVERSATION_ERRORS, serdes, "conversation-errors-sink"));
+  }
+
+  /** An agent's message, sent as a reply: its model is the person ({@code provider} "human"). */
+  private static boolean isAgents(AssistantReply reply) {
+    return reply.getModel() != null && "human".equals(reply.getModel().getProvider());
   }
 
   private static <V extends SpecificRecord> KStream<String, V> stream(StreamsBuilder builder, Topic<V> topic, ValueSerdes serdes) {

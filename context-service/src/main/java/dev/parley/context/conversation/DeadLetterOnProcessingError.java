@@ -2,6 +2,8 @@ package dev.parley.context.conversation;
 
 import dev.parley.context.DeadLetterOnDeserializationError;
 import dev.parley.events.AssistantReply;
+import dev.parley.schemas.metrics.AiMeters;
+import io.micrometer.core.instrument.Metrics;
 import dev.parley.events.DeadLetter;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.InboundMessage;
@@ -39,15 +41,19 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
 
   private Serializer<DeadLetter> deadLetters;
   private Serializer<AssistantReply> replies;
+  /** Kafka Streams makes this handler, not Spring: its counts go to the global registry, which Spring Boot's joins. */
+  private final AiMeters meters;
 
   /** As Kafka Streams makes it: {@link #configure} follows. */
   public DeadLetterOnProcessingError() {
+    this.meters = new AiMeters(Metrics.globalRegistry);
   }
 
-  /** With serializers of one's own (tests). */
-  DeadLetterOnProcessingError(Serializer<DeadLetter> deadLetters, Serializer<AssistantReply> replies) {
+  /** With serializers and meters of one's own (tests). */
+  DeadLetterOnProcessingError(Serializer<DeadLetter> deadLetters, Serializer<AssistantReply> replies, AiMeters meters) {
     this.deadLetters = deadLetters;
     this.replies = replies;
+    this.meters = meters;
   }
 
   @Override
@@ -65,6 +71,7 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
     } else {
       log.error("a punctuation of {} in task {} failed: {}", context.processorNodeId(), context.taskId(), exception.toString());
     }
+    meters.error(AiMeters.ErrorType.PROCESSING);
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     byte[] rawKey = context.sourceRawKey();
     DeadLetter letter;
@@ -81,6 +88,7 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
     out.add(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), rawKey, deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
     AssistantReply fallback = fallbackFor(record.value());
     if (fallback != null) {
+      meters.fallback(AiMeters.FallbackReason.PROCESSING_FAILED);
       byte[] key = Keys.of(fallback.getTenantId(), fallback.getConversationId()).getBytes(StandardCharsets.UTF_8);
       out.add(new ProducerRecord<>(Topics.REPLIES.name(), key, replies.serialize(Topics.REPLIES.name(), fallback)));
     }

@@ -1,5 +1,7 @@
 package dev.parley.context.conversation;
 
+import dev.parley.schemas.metrics.AiMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.parley.events.ChannelInfo;
 import dev.parley.events.ChannelType;
 import dev.parley.events.ConversationCommand;
@@ -24,6 +26,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class ConversationDriver implements AutoCloseable {
 
+  /** Parley's meters, as the topology counts into them. */
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AiMeters meters = new AiMeters(registry);
+
   private final RegistryFreeSerdes serdes = new RegistryFreeSerdes();
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, InboundMessage> inbound;
@@ -34,7 +40,7 @@ public final class ConversationDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "context-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ctx-test-" + UUID.randomUUID());
-    driver = new TopologyTestDriver(ConversationTopology.build(ConversationTopology.Settings.defaults(), serdes), props, wallClock);
+    driver = new TopologyTestDriver(ConversationTopology.build(ConversationTopology.Settings.defaults(), serdes, meters), props, wallClock);
     inbound = driver.createInputTopic(Topics.INBOUND_MESSAGES.name(), Serdes.String().serializer(),
         serdes.valueSerde(Topics.INBOUND_MESSAGES).serializer());
     commands = driver.createInputTopic(Topics.CONVERSATION_COMMANDS.name(), Serdes.String().serializer(),

@@ -1,5 +1,7 @@
 package dev.parley.context.conversation;
 
+import dev.parley.schemas.metrics.AiMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.events.AssistantReply;
@@ -55,6 +57,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConversationTopologyTest {
 
+  /** Parley's meters, as the topology counts into them. */
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AiMeters meters = new AiMeters(registry);
+
   private static final String TENANT = "acme-motors";
   private final RegistryFreeSerdes serdes = new RegistryFreeSerdes();
   private TopologyTestDriver driver;
@@ -74,7 +80,7 @@ class ConversationTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "context-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ctx-test-" + UUID.randomUUID());
-    driver = new TopologyTestDriver(ConversationTopology.build(ConversationTopology.Settings.defaults(), serdes), props);
+    driver = new TopologyTestDriver(ConversationTopology.build(ConversationTopology.Settings.defaults(), serdes, meters), props);
     inbound = input(Topics.INBOUND_MESSAGES);
     replies = input(Topics.REPLIES);
     enriched = output(Topics.ENRICHED_TURNS);
@@ -320,6 +326,36 @@ class ConversationTopologyTest {
     assertThat(state.getTurnCount()).isEqualTo(2);
     assertThat(state.getReplyCount()).isEqualTo(1);
     assertThat(conversations.readValuesToList()).last().extracting(ConversationState::getTurnCount).isEqualTo(2);
+  }
+
+  @Test
+  void shouldCountMessagesByWhoWroteThemNewConversationsAndFallbacksOnce() {
+    String one = Keys.of(TENANT, "conv-1");
+    inbound.pipeInput(one, message("conv-1", "m-1", "What is the APR?", null, null));
+    inbound.pipeInput(one, message("conv-1", "m-1", "What is the APR?", null, null)); // redelivered: counted once
+    replies.pipeInput(one, reply(enriched.readValue(), "Rates start at 4.9% APR."));
+    inbound.pipeInput(one, message("conv-1", "m-2", "And for 72 months?", null, null));
+    inbound.pipeInput(Keys.of(TENANT, "conv-2"), message("conv-2", "m-3", "Hi", null, null));
+    driver.advanceWallClockTime(Duration.ofSeconds(31)); // the last two turns get the fallback
+
+    assertThat(count(AiMeters.MESSAGES_SENT, "role", "user")).isEqualTo(3);
+    assertThat(count(AiMeters.MESSAGES_SENT, "role", "assistant")).as("the answer and two fallbacks").isEqualTo(3);
+    assertThat(count(AiMeters.MESSAGES_SENT, "role", "agent")).isZero();
+    assertThat(registry.get(AiMeters.CONVERSATIONS_CREATED).counter().count()).isEqualTo(2);
+    assertThat(count(AiMeters.FALLBACKS, "reason", "reply_timeout")).isEqualTo(2);
+  }
+
+  @Test
+  void shouldCountAnAgentsMessageAsTheAgents() {
+    String key = conversationAt(SalesStage.GREETING);
+    commands.pipeInput(key, command(new dev.parley.events.Escalate("ESC-1", "asked for a person", "normal", "sales", "sales")));
+    commands.pipeInput(key, command(new dev.parley.events.AgentMessage("agent-7", "Hi, Sam here.", null, null)));
+
+    assertThat(count(AiMeters.MESSAGES_SENT, "role", "agent")).isEqualTo(1);
+  }
+
+  private double count(String meter, String tag, String value) {
+    return registry.get(meter).tag(tag, value).counter().count();
   }
 
   private InboundMessage message(String conversation, String messageId, String text, String customerId, String dealId) {

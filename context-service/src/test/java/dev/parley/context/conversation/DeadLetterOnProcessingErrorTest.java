@@ -13,6 +13,8 @@ import dev.parley.events.ReplyStatus;
 import dev.parley.schemas.Keys;
 import dev.parley.schemas.RegistryFreeSerdes;
 import dev.parley.schemas.Topics;
+import dev.parley.schemas.metrics.AiMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.Test;
 class DeadLetterOnProcessingErrorTest {
 
   private final RegistryFreeSerdes serdes = new RegistryFreeSerdes();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final DeadLetterOnProcessingError handler = new DeadLetterOnProcessingError(
-      serdes.valueSerde(Topics.DEAD_LETTERS).serializer(), serdes.valueSerde(Topics.REPLIES).serializer());
+      serdes.valueSerde(Topics.DEAD_LETTERS).serializer(), serdes.valueSerde(Topics.REPLIES).serializer(), new AiMeters(registry));
 
   @Test
   void shouldDeadLetterTheOriginalBytesAndAnswerTheCustomersMessageWithTheFallbackAndGoOn() {
@@ -53,6 +56,8 @@ class DeadLetterOnProcessingErrorTest {
     assertThat(fallback.getEventId()).as("the reply id the turn would have had: counted once")
         .isEqualTo(Keys.replyId(Keys.derivedId("turn", "acme-motors", "m-1"), null));
     assertThat(new String(records.get(1).key(), StandardCharsets.UTF_8)).isEqualTo("acme-motors:c-1");
+    assertThat(registry.get(AiMeters.ERRORS).tag("error_type", "processing").counter().count()).isEqualTo(1);
+    assertThat(registry.get(AiMeters.FALLBACKS).tag("reason", "processing_failed").counter().count()).isEqualTo(1);
   }
 
   @Test
@@ -60,6 +65,9 @@ class DeadLetterOnProcessingErrorTest {
     var response = handler.handleError(context(new byte[] {1}), new Record<>("k", Map.of(), 0L), new IllegalStateException("x"));
 
     assertThat(response.deadLetterQueueRecords()).extracting(r -> r.topic()).containsExactly(Topics.DEAD_LETTERS.name());
+    assertThat(registry.get(AiMeters.ERRORS).tag("error_type", "processing").counter().count()).isEqualTo(1);
+    assertThat(registry.get(AiMeters.FALLBACKS).tag("reason", "processing_failed").counter().count())
+        .as("no customer's message, no fallback").isZero();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.parley.delivery.receipt;
 
+import dev.parley.schemas.metrics.AiMeters;
 import dev.parley.delivery.channel.Outgoing;
 import dev.parley.events.ChannelType;
 import dev.parley.events.DeliveryReceipt;
@@ -17,9 +18,11 @@ import org.springframework.kafka.core.KafkaTemplate;
 public final class Receipts {
 
   private final KafkaTemplate<String, SpecificRecord> kafka;
+  private final AiMeters meters;
 
-  public Receipts(KafkaTemplate<String, SpecificRecord> kafka) {
+  public Receipts(KafkaTemplate<String, SpecificRecord> kafka, AiMeters meters) {
     this.kafka = kafka;
+    this.meters = meters;
   }
 
   /** Writes the receipt and waits for the broker to have it. */
@@ -36,5 +39,9 @@ public final class Receipts {
         .setDetail(detail)
         .setCreatedAt(Instant.now())
         .build()).join();
+    meters.delivery(channel.name(), status.name());
+    if (status == DeliveryStatus.DEAD_LETTERED) {
+      meters.error(AiMeters.ErrorType.DELIVERY);
+    }
   }
 }

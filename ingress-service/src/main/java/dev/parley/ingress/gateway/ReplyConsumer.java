@@ -1,5 +1,6 @@
 package dev.parley.ingress.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.CommandOutcome;
 import dev.parley.events.ConversationError;
@@ -35,9 +36,11 @@ class ReplyConsumer implements SmartLifecycle {
   private final AvroSerdes serdes;
   private final ConversationFeeds feeds;
   private final Workers workers;
+  private final MeterRegistry meters;
   private volatile TopicFollower follower;
 
-  ReplyConsumer(KafkaProperties properties, AvroSerdes serdes, ConversationFeeds feeds, Workers workers) {
+  ReplyConsumer(KafkaProperties properties, AvroSerdes serdes, ConversationFeeds feeds, Workers workers, MeterRegistry meters) {
+    this.meters = meters;
     this.properties = properties;
     this.serdes = serdes;
     this.feeds = feeds;
@@ -50,7 +53,7 @@ class ReplyConsumer implements SmartLifecycle {
         List.of(Topics.REPLY_CHUNKS.name(), Topics.REPLIES.name(), Topics.CONVERSATION_ERRORS.name(),
             Topics.COMMAND_OUTCOMES.name(), Topics.CONVERSATION_EVENTS.name()), TopicFollower.StartAt.END,
         // A record the feeds cannot take (a bug) is skipped: holding every other client's reply back would be worse.
-        this::dispatch, feeds::releaseOverdue, workers, TopicFollower.OnFailure.SKIP);
+        this::dispatch, feeds::releaseOverdue, workers, TopicFollower.OnFailure.SKIP, meters);
   }
 
   private void dispatch(ConsumerRecord<String, SpecificRecord> record) {

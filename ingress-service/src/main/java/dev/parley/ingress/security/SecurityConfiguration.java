@@ -4,6 +4,7 @@ import dev.parley.schemas.Keys;
 import dev.parley.schemas.auth.InternalApiSecurity;
 import dev.parley.schemas.auth.ProblemResponses;
 import dev.parley.schemas.auth.ServiceIdentity;
+import dev.parley.schemas.auth.MetricsScrapeSecurity;
 import dev.parley.schemas.auth.ServiceIdentityConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,7 +50,8 @@ import reactor.core.publisher.Mono;
  */
 @Configuration
 @EnableConfigurationProperties(TenantOrigins.class)
-@Import(ServiceIdentityConfiguration.class) // ingress calls the internal APIs as itself
+// ingress calls the internal APIs as itself; Prometheus scrapes it with its own token
+@Import({ServiceIdentityConfiguration.class, MetricsScrapeSecurity.class})
 class SecurityConfiguration {
 
   static final String CUSTOMER = Role.CUSTOMER.name();

@@ -72,6 +72,11 @@ public final class ToolLoop {
     }
   }
 
+  /** Whether a tool of that name is one of this loop's (a model may name one that is not). */
+  boolean defines(String name) {
+    return executors.containsKey(name);
+  }
+
   List<ToolSpecification> specifications() {
     return specifications;
   }

@@ -16,6 +16,7 @@ import dev.parley.llm.tools.ConversationTools;
 import dev.parley.llm.tools.PortalTools;
 import dev.parley.llm.products.ProductCatalog;
 import dev.parley.events.TokenUsage;
+import dev.parley.schemas.metrics.AiMeters;
 import dev.parley.events.UserTurn;
 import dev.parley.llm.knowledge.KnowledgeService;
 import dev.parley.llm.model.ModelGuard;
@@ -74,6 +75,7 @@ public class TurnResponder implements AutoCloseable {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).build();
   private final ModelPrices prices;
   private final TenantSettings tenants;
+  private final AiMeters meters;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants, ProductCatalog products,
@@ -83,8 +85,9 @@ public class TurnResponder implements AutoCloseable {
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
       @Value("${parley.model.first-backoff:PT0.5S}") Duration firstBackoff,
-      @Value("${parley.model.circuit-open-for:PT30S}") Duration openFor) {
+      @Value("${parley.model.circuit-open-for:PT30S}") Duration openFor, AiMeters meters) {
     this.knowledge = knowledge;
+    this.meters = meters;
     this.model = model;
     this.modelInfo = modelInfo;
     this.kafka = kafka;
@@ -153,7 +156,12 @@ public class TurnResponder implements AutoCloseable {
           .setFollowUpQuestions(turn.getFollowUpQuestions())
           .setSources(sources(found))
           .setUsage(usage(response.modelName(), outcome.usage(), prices));
+      TokenUsage spent = reply.getUsage();
+      meters.llmUsage(modelInfo.getName(), AiMeters.tenantTag(tenants.getTenants().keySet(), userTurn.getTenantId()),
+          spent.getInputTokens(), spent.getOutputTokens(), spent.getCostUsd());
     } catch (ModelGuard.GaveUp failure) {
+      meters.error(AiMeters.ErrorType.MODEL);
+      meters.fallback(AiMeters.FallbackReason.MODEL_FAILED);
       Throwable cause = failure.getCause();
       log.warn("model failed on turn {} of tenant {} after {} attempt(s){}: {}", turn.getEventId(), userTurn.getTenantId(),
           failure.attempts, failure.circuitOpen ? " (circuit open)" : "", cause.toString());
@@ -195,6 +203,7 @@ public class TurnResponder implements AutoCloseable {
       return;
     }
     log.warn("turn {} was answered before and its reply was not kept; sending the fallback under its reply id", turn.getEventId());
+    meters.fallback(AiMeters.FallbackReason.ANSWER_FAILED);
     Instant now = Instant.now();
     kafka.send(Topics.REPLY_FAILURES.name(), key, FallbackReplies.failure(turn, earlier.replyId(),
         new IllegalStateException("the turn was answered before and its reply is not kept"), 0, false, modelInfo.getName(), now));
@@ -209,6 +218,7 @@ public class TurnResponder implements AutoCloseable {
   public void fallback(String key, EnrichedTurn turn, String redriveOf, Throwable cause) {
     String replyId = Keys.replyId(turn.getEventId(), redriveOf);
     Instant now = Instant.now();
+    meters.fallback(AiMeters.FallbackReason.ANSWER_FAILED);
     kafka.send(Topics.REPLY_FAILURES.name(), key, FallbackReplies.failure(turn, replyId, cause, 1, false, modelInfo.getName(), now));
     kafka.send(Topics.REPLIES.name(), key, FallbackReplies.reply(turn, replyId, modelInfo, now)).join();
   }
@@ -222,7 +232,10 @@ public class TurnResponder implements AutoCloseable {
     ToolLoop tools = new ToolLoop(List.of(salesTools, new ProductTools(products, tenant),
         new ConversationTools(kafka, tenant, userTurn.getConversationId(), replyId), new PortalTools(context, tenant)));
     return tools.run(model, Prompt.messages(turn, found, masking::mask, tenants.persona(tenant)), batcher::add,
-        (call, result, ok, latencyMs, error, round) -> kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
+        (call, result, ok, latencyMs, error, round) -> {
+          // A model may name a tool that does not exist: the label stays within the tools Parley defines.
+          meters.toolCall(tools.defines(call.name()) ? call.name() : "unknown", ok, latencyMs);
+          kafka.send(Topics.TOOL_CALLS.name(), key, ToolCallAudit.newBuilder()
             .setEventId(Keys.derivedId("tool-call", replyId, Integer.toString(round), call.id() == null ? call.name() : call.id()))
             .setTenantId(userTurn.getTenantId())
             .setConversationId(userTurn.getConversationId())
@@ -239,7 +252,8 @@ public class TurnResponder implements AutoCloseable {
                 + " for a turn with intent " + turn.getIntent().getName() + " and facts " + Prompt.facts(turn))
             .setModel(modelInfo.getName())
             .setCreatedAt(Instant.now())
-            .build()),
+            .build());
+        },
         timeout, tool -> tenants.toolEnabled(tenant, tool));
   }
 

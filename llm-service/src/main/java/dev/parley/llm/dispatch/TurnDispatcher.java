@@ -8,6 +8,8 @@ import dev.parley.schemas.GroupMembership;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.health.Workers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
@@ -38,7 +40,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads enriched turns and keeps many model calls in flight ({@code parley.llm.max-in-flight},
- * 256 by default) whatever the number of partitions, while each conversation's turns are answered
+ * 1,024 by default) whatever the number of partitions, while each conversation's turns are answered
  * in order ({@link OrderedWork}). When the limit is reached the partitions are paused
  * (backpressure) until a quarter of the slots are free again. Offsets are committed only below the
  * oldest turn still in flight ({@link OffsetTracker}); a redelivered turn that was already
@@ -75,6 +77,8 @@ class TurnDispatcher implements SmartLifecycle {
   /** Turns read but not answered yet (running or waiting for their conversation or tenant) before reading pauses. */
   private final int maxBuffered;
   private final Workers.Worker health;
+  private final MeterRegistry meters;
+  private volatile KafkaClientMetrics consumerMetrics;
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
   private final OffsetTracker offsets = new OffsetTracker();
   private volatile boolean running;
@@ -89,8 +93,9 @@ class TurnDispatcher implements SmartLifecycle {
       KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight}") int maxInFlight,
       @Value("${parley.llm.max-in-flight-per-tenant}") int maxInFlightPerTenant,
       @Value("${parley.llm.max-buffered}") int maxBuffered, Workers workers,
-      @Value("${parley.instance-id:}") String instanceId) {
+      @Value("${parley.instance-id:}") String instanceId, MeterRegistry meters) {
     this.instanceId = instanceId;
+    this.meters = meters;
     this.health = workers.register("turn-dispatcher");
     this.properties = properties;
     this.serdes = serdes;
@@ -119,6 +124,8 @@ class TurnDispatcher implements SmartLifecycle {
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    consumerMetrics = new KafkaClientMetrics(consumer); // with its lag behind parley.enriched-turns
+    consumerMetrics.bindTo(meters);
     running = true;
     thread = new Thread(this::run, "turn-dispatcher");
     thread.start();
@@ -177,6 +184,7 @@ class TurnDispatcher implements SmartLifecycle {
       health.died(e);
     } finally {
       drain(consumer.assignment());
+      consumerMetrics.close();
       consumer.close(Duration.ofSeconds(5));
     }
   }

@@ -1,5 +1,6 @@
 package dev.parley.llm.knowledge;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
@@ -60,16 +61,16 @@ class KnowledgeConfiguration {
 
   @Bean
   ReferenceLoader<KnowledgeDocument> knowledgeLoader(KafkaProperties properties, AvroSerdes serdes, KnowledgeService knowledge,
-      Workers workers) {
+      Workers workers, MeterRegistry meters) {
     return new ReferenceLoader<>("knowledge-loader", Topics.KNOWLEDGE_DOCUMENTS.name(), KnowledgeDocument.class,
-        properties, serdes, knowledge::ingest, knowledge::delete, workers);
+        properties, serdes, knowledge::ingest, knowledge::delete, workers, meters);
   }
 
   @Bean
   ReferenceLoader<Product> inventoryLoader(KafkaProperties properties, AvroSerdes serdes, ProductCatalog products,
-      Workers workers) {
+      Workers workers, MeterRegistry meters) {
     return new ReferenceLoader<>("inventory-loader", Topics.INVENTORY.name(), Product.class,
-        properties, serdes, products::upsert, products::delete, workers);
+        properties, serdes, products::upsert, products::delete, workers, meters);
   }
 
   @Bean

@@ -9,11 +9,12 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
  * For a service whose HTTP API is internal only (context, llm, delivery): its identity when it
- * calls another service, and {@link InternalApiSecurity}. A service imports it on its application
+ * calls another service, {@link InternalApiSecurity}, and who may scrape its metrics
+ * ({@link MetricsScrapeSecurity}). A service imports it on its application
  * class ({@code @Import(InternalApiConfiguration.class)}).
  */
 @Configuration(proxyBeanMethods = false)
-@Import(ServiceIdentityConfiguration.class)
+@Import({ServiceIdentityConfiguration.class, MetricsScrapeSecurity.class})
 public class InternalApiConfiguration {
 
   @Bean
