@@ -54,7 +54,9 @@ class KafkaConfiguration {
     var producers = new DefaultKafkaProducerFactory<>(
         properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false);
     producers.addListener(new MicrometerProducerListener<>(meters)); // the producer's own metrics, at /actuator/prometheus
-    return new KafkaTemplate<>(producers);
+    KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
+    template.setObservationEnabled(true); // each record carries the current trace (W3C traceparent header)
+    return template;
   }
 
   /**
@@ -73,6 +75,8 @@ class KafkaConfiguration {
     // Each listener its own static member name: two listeners share the group parley-delivery.
     factory.setContainerCustomizer(container -> container.getContainerProperties().getKafkaConsumerProperties()
         .putAll(GroupMembership.staticMember(instanceId, container.getListenerId())));
+    // A listener continues the trace its record carries; what it sends then carries it on.
+    factory.getContainerProperties().setObservationEnabled(true);
     // The queues' lanes follow the partitions: what a partition queued is sent by its owner only.
     factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
       @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -55,18 +56,26 @@ final class TopicReader {
 
   /** Every committed record of the topic matching the filter, once the condition holds or the time is up. */
   static <V extends SpecificRecord> List<V> read(Topic<V> topic, Predicate<V> filter, Predicate<List<V>> until, Duration timeout) {
+    List<V> values = new ArrayList<>();
+    readRecords(topic, filter, records -> until.test(values(records, values)), timeout);
+    return values;
+  }
+
+  /** As {@link #read}, with each record's key and headers. */
+  static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readRecords(Topic<V> topic, Predicate<V> filter,
+      Predicate<List<ConsumerRecord<String, V>>> until, Duration timeout) {
     try (var consumer = consumer(topic)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      List<V> found = new ArrayList<>();
+      List<ConsumerRecord<String, V>> found = new ArrayList<>();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         try {
           for (var record : consumer.poll(Duration.ofMillis(200))) {
             if (record.value() != null && filter.test(record.value())) {
-              found.add(record.value());
+              found.add(record);
             }
           }
         } catch (RecordDeserializationException e) { // garbage written on purpose by the dead-letter tests
@@ -78,5 +87,11 @@ final class TopicReader {
       }
       return found;
     }
+  }
+
+  private static <V> List<V> values(List<ConsumerRecord<String, V>> records, List<V> into) {
+    into.clear();
+    records.forEach(record -> into.add(record.value()));
+    return into;
   }
 }

@@ -36,6 +36,8 @@ class KafkaConfiguration {
     var producers = new DefaultKafkaProducerFactory<>(
         properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false);
     producers.addListener(new MicrometerProducerListener<>(meters)); // the producer's own metrics, at /actuator/prometheus
-    return new KafkaTemplate<>(producers);
+    KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
+    template.setObservationEnabled(true); // each record carries the current trace (W3C traceparent header)
+    return template;
   }
 }

@@ -89,6 +89,7 @@ final class TurnAssembler implements Processor<String, InboundMessage, String, U
           .setFirstReceivedAt(message.getReceivedAt())
           .setReleaseAt(Instant.ofEpochMilli(now))
           .setReleaseBy(Instant.ofEpochMilli(now + gaps.maxWait().toMillis()))
+          .setTraceParent(TraceHeaders.traceParent(record.headers()))
           .build();
     }
     burst = PendingTurn.newBuilder(burst)
@@ -149,7 +150,8 @@ final class TurnAssembler implements Processor<String, InboundMessage, String, U
         .setFirstReceivedAt(burst.getFirstReceivedAt())
         .setCreatedAt(Instant.ofEpochMilli(now))
         .build();
-    context.forward(new Record<>(key, turn, now));
+    // A turn may be released by the clock, long after its messages: it carries the first one's trace.
+    context.forward(new Record<>(key, turn, now, TraceHeaders.of(burst.getTraceParent())));
   }
 
   private static List<String> append(List<String> list, String item) {

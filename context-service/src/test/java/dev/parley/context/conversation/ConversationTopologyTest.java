@@ -193,6 +193,22 @@ class ConversationTopologyTest {
   }
 
   @Test
+  void shouldCarryTheFirstMessagesTraceToTheTurnTheClockReleasesAndOnToItsEnrichedTurn() {
+    String key = Keys.of(TENANT, "wa-1");
+    String first = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    inbound.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, whatsApp("wa-1", "w-1", "hi"),
+        TraceHeaders.of(first), Instant.now()));
+    inbound.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, whatsApp("wa-1", "w-2", "the RAV4?"),
+        TraceHeaders.of("00-11111111111111111111111111111111-2222222222222222-01"), Instant.now()));
+    driver.advanceWallClockTime(Duration.ofSeconds(4));
+
+    var turn = output(Topics.TURNS).readRecord();
+    var enrichedTurn = enriched.readRecord();
+    assertThat(TraceHeaders.traceParent(turn.headers())).isEqualTo(first);
+    assertThat(TraceHeaders.traceParent(enrichedTurn.headers())).isEqualTo(first);
+  }
+
+  @Test
   void shouldCutAFloodIntoTurnsOfBoundedSize() {
     String key = Keys.of(TENANT, "wa-1");
     for (int i = 0; i < 120; i++) {

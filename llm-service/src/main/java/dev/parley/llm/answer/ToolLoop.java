@@ -10,6 +10,8 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import dev.langchain4j.service.tool.DefaultToolExecutor;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
@@ -63,7 +65,15 @@ public final class ToolLoop {
     }
   };
 
+  private final ObservationRegistry observations;
+
   public ToolLoop(List<Object> tools) {
+    this(tools, ObservationRegistry.NOOP);
+  }
+
+  /** @param observations where each tool call becomes a span ({@code execute_tool <name>}) of the turn's trace */
+  public ToolLoop(List<Object> tools, ObservationRegistry observations) {
+    this.observations = observations;
     for (Object tool : tools) {
       for (Map.Entry<Method, ToolSpecification> found : TOOLS_OF.get(tool.getClass())) {
         specifications.add(found.getValue());
@@ -126,17 +136,29 @@ public final class ToolLoop {
       listener.called(call, error, false, 0, error, round);
       return error;
     }
-    try {
+    // GenAI semantic conventions; the arguments and the result stay out of the span.
+    Observation span = Observation.createNotStarted("gen_ai.execute_tool", observations)
+        .contextualName("execute_tool " + call.name())
+        .lowCardinalityKeyValue("gen_ai.operation.name", "execute_tool")
+        .lowCardinalityKeyValue("gen_ai.tool.name", call.name())
+        .start();
+    try (Observation.Scope scope = span.openScope()) {
       // The executor reports a failing tool in its result rather than by throwing.
       ToolExecutionResult result = executor.executeWithContext(call, InvocationContext.builder().build());
       long latency = (System.nanoTime() - started) / 1_000_000;
+      if (result.isError()) {
+        span.highCardinalityKeyValue("error.type", "tool_error");
+      }
       listener.called(call, result.resultText(), !result.isError(), latency, result.isError() ? result.resultText() : null, round);
       return result.resultText();
     } catch (RuntimeException e) {
       // The model gets the error as the tool's result and can recover; the audit records it.
+      span.error(e);
       String error = e.getClass().getSimpleName() + ": " + e.getMessage();
       listener.called(call, error, false, (System.nanoTime() - started) / 1_000_000, error, round);
       return "error: " + error;
+    } finally {
+      span.stop();
     }
   }
 }

@@ -76,6 +76,7 @@ public class TurnResponder implements AutoCloseable {
   private final ModelPrices prices;
   private final TenantSettings tenants;
   private final AiMeters meters;
+  private final io.micrometer.observation.ObservationRegistry observations;
 
   TurnResponder(KnowledgeService knowledge, StreamingChatModel model, ModelInfo modelInfo,
       KafkaTemplate<String, SpecificRecord> kafka, io.r2dbc.spi.ConnectionFactory connections, ModelPrices prices, TenantSettings tenants, ProductCatalog products,
@@ -85,9 +86,11 @@ public class TurnResponder implements AutoCloseable {
       @Value("${parley.retrieval.passages:4}") int passages,
       @Value("${parley.model.max-attempts:3}") int maxAttempts,
       @Value("${parley.model.first-backoff:PT0.5S}") Duration firstBackoff,
-      @Value("${parley.model.circuit-open-for:PT30S}") Duration openFor, AiMeters meters) {
+      @Value("${parley.model.circuit-open-for:PT30S}") Duration openFor, AiMeters meters,
+      io.micrometer.observation.ObservationRegistry observations) {
     this.knowledge = knowledge;
     this.meters = meters;
+    this.observations = observations;
     this.model = model;
     this.modelInfo = modelInfo;
     this.kafka = kafka;
@@ -230,7 +233,7 @@ public class TurnResponder implements AutoCloseable {
     // arguments it writes, and with them the audit trail.
     String tenant = userTurn.getTenantId();
     ToolLoop tools = new ToolLoop(List.of(salesTools, new ProductTools(products, tenant),
-        new ConversationTools(kafka, tenant, userTurn.getConversationId(), replyId), new PortalTools(context, tenant)));
+        new ConversationTools(kafka, tenant, userTurn.getConversationId(), replyId), new PortalTools(context, tenant)), observations);
     return tools.run(model, Prompt.messages(turn, found, masking::mask, tenants.persona(tenant)), batcher::add,
         (call, result, ok, latencyMs, error, round) -> {
           // A model may name a tool that does not exist: the label stays within the tools Parley defines.

@@ -9,6 +9,7 @@ import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.health.Workers;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -78,6 +79,7 @@ class TurnDispatcher implements SmartLifecycle {
   private final int maxBuffered;
   private final Workers.Worker health;
   private final MeterRegistry meters;
+  private final ObservationRegistry observations;
   private volatile KafkaClientMetrics consumerMetrics;
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
   private final OffsetTracker offsets = new OffsetTracker();
@@ -93,9 +95,10 @@ class TurnDispatcher implements SmartLifecycle {
       KafkaTemplate<String, SpecificRecord> kafka, @Value("${parley.llm.max-in-flight}") int maxInFlight,
       @Value("${parley.llm.max-in-flight-per-tenant}") int maxInFlightPerTenant,
       @Value("${parley.llm.max-buffered}") int maxBuffered, Workers workers,
-      @Value("${parley.instance-id:}") String instanceId, MeterRegistry meters) {
+      @Value("${parley.instance-id:}") String instanceId, MeterRegistry meters, ObservationRegistry observations) {
     this.instanceId = instanceId;
     this.meters = meters;
+    this.observations = observations;
     this.health = workers.register("turn-dispatcher");
     this.properties = properties;
     this.serdes = serdes;
@@ -206,7 +209,7 @@ class TurnDispatcher implements SmartLifecycle {
     EnrichedTurn turn = (EnrichedTurn) value;
     String redriveOf = DeadLetters.redriveOf(record.headers());
     boolean maybeSeen = record.offset() < newFrom.getOrDefault(partition, Long.MAX_VALUE);
-    work.submit(record.key(), shares.of(turn.getTenantId()), () -> {
+    work.submit(record.key(), shares.of(turn.getTenantId()), () -> TurnTraces.answering(observations, record).observe(() -> {
       try {
         databaseRetry.executeCallable(() -> {
           responder.answer(record.key(), turn, redriveOf, maybeSeen);
@@ -221,7 +224,7 @@ class TurnDispatcher implements SmartLifecycle {
         }
         deadLetter(record, e);
       }
-    }, () -> done.add(new Done(partition, record.offset())));
+    }), () -> done.add(new Done(partition, record.offset())));
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, Throwable cause) {

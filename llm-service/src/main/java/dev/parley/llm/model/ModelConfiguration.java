@@ -2,6 +2,8 @@ package dev.parley.llm.model;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
 import dev.parley.events.ModelInfo;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,11 +35,12 @@ class ModelConfiguration {
   }
 
   @Bean
-  StreamingChatModel streamingChatModel(ModelSettings settings) {
+  StreamingChatModel streamingChatModel(ModelSettings settings, ObservationRegistry observations) {
     if (settings.offline()) {
-      return new OfflineChatModel();
+      return new OfflineChatModel(List.of(new ModelCallTraces(observations, "parley-offline", OfflineChatModel.NAME)));
     }
     return OpenAiStreamingChatModel.builder()
+        .listeners(List.of(new ModelCallTraces(observations, "openai", settings.name())))
         .baseUrl(settings.baseUrl())
         .apiKey(settings.apiKey().isBlank() ? "none" : settings.apiKey())
         .modelName(settings.name())

@@ -7,6 +7,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
@@ -47,6 +48,22 @@ public final class OfflineChatModel implements StreamingChatModel {
 
   private static final Pattern INTENT_LINE = Pattern.compile("^Intent: ([a-z_]+)", Pattern.MULTILINE);
   private static final Pattern FACTS_LINE = Pattern.compile("^" + Prompt.FACTS_HEADER + " (.*)$", Pattern.MULTILINE);
+
+  private final List<ChatModelListener> listeners;
+
+  public OfflineChatModel() {
+    this(List.of());
+  }
+
+  /** @param listeners told of every call, as a provider's model tells them (traces) */
+  public OfflineChatModel(List<ChatModelListener> listeners) {
+    this.listeners = List.copyOf(listeners);
+  }
+
+  @Override
+  public List<ChatModelListener> listeners() {
+    return listeners;
+  }
 
   @Override
   public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {

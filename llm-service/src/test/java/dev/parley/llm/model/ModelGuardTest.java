@@ -1,5 +1,6 @@
 package dev.parley.llm.model;
 
+import io.micrometer.observation.ObservationRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -102,7 +103,7 @@ class ModelGuardTest {
   private ToolLoop.Outcome ask() throws Exception {
     var config = new ModelConfiguration();
     StreamingChatModel model = config.streamingChatModel(config.modelSettings(
-        "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "m", Duration.ofSeconds(5), 16));
+        "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "m", Duration.ofSeconds(5), 16), ObservationRegistry.NOOP);
     return new ToolLoop(List.of()).run(model, List.of(UserMessage.from("hi")), piece -> { },
         (call, result, ok, latency, error, round) -> { }, Duration.ofSeconds(5));
   }

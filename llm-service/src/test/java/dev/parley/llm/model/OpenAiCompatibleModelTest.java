@@ -1,5 +1,6 @@
 package dev.parley.llm.model;
 
+import io.micrometer.observation.ObservationRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -50,7 +51,7 @@ class OpenAiCompatibleModelTest {
         "data: [DONE]", ""));
     var config = new ModelConfiguration();
     var settings = config.modelSettings(url(), "test-key", "fake-gpt", Duration.ofSeconds(10), 16);
-    StreamingChatModel model = config.streamingChatModel(settings);
+    StreamingChatModel model = config.streamingChatModel(settings, ObservationRegistry.NOOP);
     ModelInfo info = config.modelInfo(settings);
 
     List<String> pieces = new CopyOnWriteArrayList<>();
@@ -82,7 +83,7 @@ class OpenAiCompatibleModelTest {
         chunk("{}", "\"stop\""), "data: [DONE]", "");
     startSequence(List.of(toolCall, answer));
     var config = new ModelConfiguration();
-    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "k", "fake-gpt", Duration.ofSeconds(10), 16));
+    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "k", "fake-gpt", Duration.ofSeconds(10), 16), ObservationRegistry.NOOP);
     List<String> called = new CopyOnWriteArrayList<>();
     ToolLoop loop = new ToolLoop(List.of(new dev.parley.llm.tools.SalesTools(dev.parley.llm.tools.SalesTaxTable.standard())));
 
@@ -104,7 +105,7 @@ class OpenAiCompatibleModelTest {
   void shouldReportErrorWhenEndpointFails() throws Exception {
     start(500, "{\"error\":{\"message\":\"upstream overloaded\"}}");
     var config = new ModelConfiguration();
-    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "", "fake-gpt", Duration.ofSeconds(10), 16));
+    StreamingChatModel model = config.streamingChatModel(config.modelSettings(url(), "", "fake-gpt", Duration.ofSeconds(10), 16), ObservationRegistry.NOOP);
 
     CompletableFuture<ChatResponse> result = chat(model, new CopyOnWriteArrayList<>());
 
@@ -116,7 +117,7 @@ class OpenAiCompatibleModelTest {
     var config = new ModelConfiguration();
     var settings = config.modelSettings("", "", "gpt-4o-mini", Duration.ofSeconds(10), 16);
 
-    assertThat(config.streamingChatModel(settings)).isInstanceOf(OfflineChatModel.class);
+    assertThat(config.streamingChatModel(settings, ObservationRegistry.NOOP)).isInstanceOf(OfflineChatModel.class);
     assertThat(config.modelInfo(settings).getOffline()).isTrue();
   }
 

@@ -96,6 +96,9 @@ public final class AiMeters {
     PROCESSING_FAILED
   }
 
+  private static final java.time.Duration[] TOOL_BUCKETS = java.util.stream.LongStream.of(5, 10, 25, 50, 100, 250, 500, 1000,
+      2500, 5000, 10_000).mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+
   /** The tag value of a tenant that is not in the configuration. */
   public static final String OTHER = "other";
 
@@ -155,6 +158,7 @@ public final class AiMeters {
   public void toolCall(String tool, boolean ok, long latencyMs) {
     counter(TOOL_CALLS, "tool", tool, "outcome", ok ? "success" : "error").increment();
     toolDurations.computeIfAbsent(tool, name -> Timer.builder(TOOL_DURATION).tag("tool", name)
+        .serviceLevelObjectives(TOOL_BUCKETS) // buckets, for p95 in Prometheus
         .description("How long the tools the model called ran").register(registry))
         .record(latencyMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     if (!ok) {
