@@ -28,7 +28,11 @@ final class OpenLoad implements AutoCloseable {
   }
 
   /** What a run sent and what ingress said. */
-  record Sent(long offered, long accepted, long refused, long failed, Latencies acceptLatency) {
+  /**
+   * @param stoppedAfter when sending stopped early because replies fell too far behind (the rate is
+   *                     not kept up; going on would only grow a backlog the next sections wait for), or null
+   */
+  record Sent(long offered, long accepted, long refused, long failed, Latencies acceptLatency, Duration stoppedAfter) {
   }
 
   /** Questions a dealership's customers ask, answered with and without tools. */
@@ -56,7 +60,13 @@ final class OpenLoad implements AutoCloseable {
     this.run = run;
   }
 
-  /** Sends at {@code perSecond} for {@code duration}; returns when the last message is sent and answered by ingress. */
+  /** Sending stops when this many seconds' worth of messages wait for their replies. */
+  static final Duration BEHIND = Duration.ofSeconds(20);
+
+  /**
+   * Sends at {@code perSecond} for {@code duration}, or until the replies are {@link #BEHIND}
+   * behind; returns when the last message is sent and answered by ingress.
+   */
   Sent run(String label, int perSecond, Duration duration, Conversations conversations) throws InterruptedException {
     long total = Math.max(1, perSecond * duration.toMillis() / 1000);
     long interval = 1_000_000_000L / perSecond;
@@ -70,7 +80,14 @@ final class OpenLoad implements AutoCloseable {
     int pool = Math.max(senders.size(), perSecond);
     long startNanos = System.nanoTime();
     long startMillis = System.currentTimeMillis();
+    long behindLimit = (long) perSecond * BEHIND.toSeconds();
+    Duration stoppedAfter = null;
     for (long i = 0; i < total; i++) {
+      if (i % perSecond == 0 && replies.waiting() > behindLimit) {
+        stoppedAfter = Duration.ofNanos(System.nanoTime() - startNanos);
+        total = i;
+        break;
+      }
       long due = startNanos + i * interval;
       long wait = due - System.nanoTime();
       if (wait > 0) {
@@ -116,7 +133,7 @@ final class OpenLoad implements AutoCloseable {
     while (done.get() < total && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    return new Sent(total, accepted.get(), refused.get(), failed.get(), acceptLatency);
+    return new Sent(total, accepted.get(), refused.get(), failed.get(), acceptLatency, stoppedAfter);
   }
 
   @Override
