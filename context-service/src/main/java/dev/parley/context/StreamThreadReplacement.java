@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * after {@code maxReplacements} within {@code window} the instance shuts down instead, so its
  * health is DOWN and it is restarted, rather than spinning.
  */
-final class StreamThreadReplacement implements StreamsUncaughtExceptionHandler {
+public final class StreamThreadReplacement implements StreamsUncaughtExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(StreamThreadReplacement.class);
 
@@ -24,7 +24,7 @@ final class StreamThreadReplacement implements StreamsUncaughtExceptionHandler {
   private final Clock clock;
   private final Deque<Long> replaced = new ArrayDeque<>();
 
-  StreamThreadReplacement(int maxReplacements, Duration window, Clock clock) {
+  public StreamThreadReplacement(int maxReplacements, Duration window, Clock clock) {
     this.maxReplacements = maxReplacements;
     this.window = window;
     this.clock = clock;

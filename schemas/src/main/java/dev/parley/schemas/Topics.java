@@ -1,5 +1,6 @@
 package dev.parley.schemas;
 
+import dev.parley.analytics.AnalyticsWindow;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.CommandOutcome;
 import dev.parley.events.ConversationCommand;
@@ -96,10 +97,18 @@ public final class Topics {
   public static final Topic<KnowledgeDocument> KNOWLEDGE_DOCUMENTS = new Topic<>(
       "parley.ref.knowledge-documents", KnowledgeDocument.class, "tenantId:documentId", 3, true);
 
+  /** Each tenant's closed analytics windows (context-service's analytics application), for downstream consumers. */
+  public static final Topic<AnalyticsWindow> ANALYTICS_MINUTE = new Topic<>(
+      "parley.analytics-minute", AnalyticsWindow.class, "tenantId", 3, false);
+  public static final Topic<AnalyticsWindow> ANALYTICS_HOUR = new Topic<>(
+      "parley.analytics-hour", AnalyticsWindow.class, "tenantId", 3, false);
+  public static final Topic<AnalyticsWindow> ANALYTICS_DAY = new Topic<>(
+      "parley.analytics-day", AnalyticsWindow.class, "tenantId", 3, false);
+
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,
       CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, COMMAND_OUTCOMES, CONVERSATION_EVENTS, SECURITY_AUDIT, DEAD_LETTERS,
-      CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS);
+      CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS, ANALYTICS_MINUTE, ANALYTICS_HOUR, ANALYTICS_DAY);
 
   /** The catalog's topic of that name. */
   public static java.util.Optional<Topic<?>> named(String name) {

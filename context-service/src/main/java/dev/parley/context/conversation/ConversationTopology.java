@@ -10,6 +10,7 @@ import java.util.List;
 import dev.parley.context.profile.ProfileProcessor;
 import dev.parley.events.CustomerProfile;
 import dev.parley.events.AssistantReply;
+import dev.parley.events.ReplyAuthor;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.ModelInfo;
 import dev.parley.schemas.DeadLetters;
@@ -189,7 +190,7 @@ public final class ConversationTopology {
         .mapValues(input -> (ConversationInput) input, Named.as("as-turn-input"));
 
     KStream<String, AssistantReply> replyStream = stream(builder, Topics.REPLIES, serdes);
-    replyStream.foreach((key, reply) -> meters.messagesSent(isAgents(reply) ? AiMeters.Role.AGENT : AiMeters.Role.ASSISTANT, 1),
+    replyStream.foreach((key, reply) -> meters.messagesSent(reply.getAuthor() == ReplyAuthor.AGENT ? AiMeters.Role.AGENT : AiMeters.Role.ASSISTANT, 1),
         Named.as("count-replies"));
     KStream<String, ConversationInput> replyInputs = replyStream
         .mapValues(reply -> (ConversationInput) new ConversationInput.Reply(reply), Named.as("as-reply-input"));
@@ -264,11 +265,6 @@ public final class ConversationTopology {
     updates.filter((key, update) -> update.error() != null, Named.as("errors-only"))
         .mapValues(ConversationUpdate::error, Named.as("error"))
         .to(Topics.CONVERSATION_ERRORS.name(), produced(Topics.CONVERSATION_ERRORS, serdes, "conversation-errors-sink"));
-  }
-
-  /** An agent's message, sent as a reply: its model is the person ({@code provider} "human"). */
-  private static boolean isAgents(AssistantReply reply) {
-    return reply.getModel() != null && "human".equals(reply.getModel().getProvider());
   }
 
   private static <V extends SpecificRecord> KStream<String, V> stream(StreamsBuilder builder, Topic<V> topic, ValueSerdes serdes) {

@@ -39,8 +39,12 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterOnProcessingError.class);
   static final ModelInfo FAILED_PROCESSING = new ModelInfo("parley-context-fallback", "parley", true);
 
+  /** Streams property: false for an application that must not answer customers (analytics). */
+  public static final String ANSWER_CUSTOMERS = "parley.answer-customers";
+
   private Serializer<DeadLetter> deadLetters;
   private Serializer<AssistantReply> replies;
+  private boolean answerCustomers = true;
   /** Kafka Streams makes this handler, not Spring: its counts go to the global registry, which Spring Boot's joins. */
   private final AiMeters meters;
 
@@ -61,6 +65,7 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
     AvroSerdes serdes = new AvroSerdes((String) configs.get(DeadLetterOnDeserializationError.REGISTRY_URL));
     deadLetters = serdes.valueSerde(Topics.DEAD_LETTERS).serializer();
     replies = serdes.valueSerde(Topics.REPLIES).serializer();
+    answerCustomers = !"false".equals(String.valueOf(configs.get(ANSWER_CUSTOMERS)));
   }
 
   @Override
@@ -86,7 +91,7 @@ public class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
           record.timestamp(), rawKey, null, exception);
     }
     out.add(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), rawKey, deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
-    AssistantReply fallback = fallbackFor(record.value());
+    AssistantReply fallback = answerCustomers ? fallbackFor(record.value()) : null;
     if (fallback != null) {
       meters.fallback(AiMeters.FallbackReason.PROCESSING_FAILED);
       byte[] key = Keys.of(fallback.getTenantId(), fallback.getConversationId()).getBytes(StandardCharsets.UTF_8);

@@ -1,0 +1,96 @@
+package dev.parley.context.analytics;
+
+import dev.parley.context.StreamThreadReplacement;
+import dev.parley.schemas.AvroSerdes;
+import dev.parley.schemas.health.Workers;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
+import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The analytics application ({@code parley-analytics}, {@link AnalyticsTopology}) beside the
+ * conversations one, in the same service but with an application id, offsets, stores and
+ * changelogs of its own: resetting it (kafka-streams-application-reset, then a restart) rebuilds
+ * every window from the topics and touches no conversation.
+ *
+ * <p>Its Kafka Streams instance is kept inside this bean rather than exposed as a second
+ * {@link StreamsBuilderFactoryBean}, so that everything else keeps finding the conversations' one.
+ */
+public class AnalyticsStreams implements SmartLifecycle {
+
+  private final StreamsBuilderFactoryBean factory;
+  private final KafkaStreamsInteractiveQueryService queries;
+  private final Workers.Worker health;
+
+  /**
+   * @param streamsConfig the conversations application's settings (exactly-once, broker, state
+   *                      directory, handlers); the application id and commit interval are its own
+   */
+  public AnalyticsStreams(Map<String, Object> streamsConfig, String applicationId, Duration commitInterval, AvroSerdes serdes,
+      MeterRegistry meters, Workers workers) {
+    Map<String, Object> config = new java.util.HashMap<>(streamsConfig);
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    // Windows need no 100 ms turn-around: fewer, larger transactions.
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
+    // A record it cannot count is dead-lettered; no customer is answered from here.
+    config.put(dev.parley.context.conversation.DeadLetterOnProcessingError.ANSWER_CUSTOMERS, false);
+    this.factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
+    this.factory.setBeanName("analyticsStreams"); // names its metrics (kafka_stream_*{spring_id="analyticsStreams"})
+    this.factory.setAutoStartup(false); // started by this bean
+    this.factory.setLeaveGroupOnClose(true);
+    this.factory.setStreamsUncaughtExceptionHandler(new StreamThreadReplacement(5, Duration.ofMinutes(5), Clock.systemUTC()));
+    this.factory.addListener(new KafkaStreamsMicrometerListener(meters));
+    this.factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+      @Override
+      public void configureBuilder(StreamsBuilder builder) {
+        AnalyticsTopology.define(builder, serdes);
+      }
+    });
+    this.health = workers.register("analytics-streams");
+    this.factory.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        health.running();
+      } else if (now == KafkaStreams.State.ERROR) {
+        health.died(new IllegalStateException("the analytics application stopped: " + before + " → " + now));
+      }
+    });
+    this.queries = new KafkaStreamsInteractiveQueryService(factory);
+  }
+
+  /** Interactive queries of the analytics stores, across instances. */
+  public KafkaStreamsInteractiveQueryService queries() {
+    return queries;
+  }
+
+  @Override
+  public void start() {
+    try {
+      factory.afterPropertiesSet(); // makes the builder
+    } catch (Exception e) {
+      throw new IllegalStateException("the analytics application could not be set up", e);
+    }
+    factory.afterSingletonsInstantiated(); // builds the topology on it
+    factory.start();
+  }
+
+  @Override
+  public void stop() {
+    factory.stop();
+    health.stopped();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return factory.isRunning();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.parley.context.analytics;
+
+import dev.parley.analytics.AnalyticsCounts;
+import dev.parley.analytics.AnalyticsWindow;
+import dev.parley.analytics.Granularity;
+import dev.parley.schemas.Topic;
+import dev.parley.schemas.Topics;
+import dev.parley.schemas.ValueSerdes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Parley's analytics, computed from the topics the pipeline already writes (no second source of
+ * truth): every turn, analysed turn, reply, conversation event, tool call and delivery receipt
+ * adds its {@link Contributions contribution} to its tenant's tumbling windows of a minute, an
+ * hour and a day, by the record's own time, so replaying the topics gives the same windows.
+ *
+ * <p>The windows are queryable stores ({@value #MINUTE_STORE}, {@value #HOUR_STORE},
+ * {@value #DAY_STORE}), and each closed window, once its grace period for late records is over, is
+ * published as an {@link AnalyticsWindow} on {@code parley.analytics-minute}, {@code -hour} and
+ * {@code -day} for downstream consumers. A record later than the grace period is left out (Kafka
+ * Streams counts it as dropped).
+ *
+ * <p>It runs as an application of its own ({@code parley-analytics}): it can be reset and rebuilt
+ * from the topics without touching the conversations.
+ */
+public final class AnalyticsTopology {
+
+  public static final String MINUTE_STORE = "analytics-minute";
+  public static final String HOUR_STORE = "analytics-hour";
+  public static final String DAY_STORE = "analytics-day";
+  static final String BY_TENANT = "analytics-by-tenant";
+
+  /** One window size: its store, its topic, how late a record may come, how long windows are kept. */
+  public enum Window {
+    MINUTE(Granularity.MINUTE, Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofDays(2), MINUTE_STORE, Topics.ANALYTICS_MINUTE),
+    HOUR(Granularity.HOUR, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofDays(35), HOUR_STORE, Topics.ANALYTICS_HOUR),
+    DAY(Granularity.DAY, Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(400), DAY_STORE, Topics.ANALYTICS_DAY);
+
+    public final Granularity granularity;
+    public final Duration size;
+    public final Duration grace;
+    public final Duration retention;
+    public final String store;
+    public final Topic<AnalyticsWindow> topic;
+
+    Window(Granularity granularity, Duration size, Duration grace, Duration retention, String store, Topic<AnalyticsWindow> topic) {
+      this.granularity = granularity;
+      this.size = size;
+      this.grace = grace;
+      this.retention = retention;
+      this.store = store;
+      this.topic = topic;
+    }
+  }
+
+  private AnalyticsTopology() {
+  }
+
+  /** Builds the topology on its own builder: for tests and tools. */
+  public static Topology build(ValueSerdes serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
+    define(builder, serdes);
+    return builder.build();
+  }
+
+  public static void define(StreamsBuilder builder, ValueSerdes serdes) {
+    List<KStream<String, AnalyticsCounts>> sources = List.of(
+        contributions(builder, serdes, Topics.TURNS, Contributions::of),
+        contributions(builder, serdes, Topics.ENRICHED_TURNS, Contributions::of),
+        contributions(builder, serdes, Topics.REPLIES, Contributions::of),
+        contributions(builder, serdes, Topics.CONVERSATION_EVENTS, Contributions::of),
+        contributions(builder, serdes, Topics.TOOL_CALLS, Contributions::of),
+        contributions(builder, serdes, Topics.DELIVERY_RECEIPTS, Contributions::of));
+    KStream<String, AnalyticsCounts> all = sources.get(0);
+    for (int i = 1; i < sources.size(); i++) {
+      all = all.merge(sources.get(i), Named.as("analytics-merge-" + i));
+    }
+    // The topics are keyed by conversation; the windows by tenant. One repartition serves all three sizes.
+    KGroupedStream<String, AnalyticsCounts> byTenant = all
+        .selectKey((key, counts) -> counts.getTenantId(), Named.as("analytics-tenant-key"))
+        .repartition(Repartitioned.with(Serdes.String(), serdes.valueSerde(AnalyticsCounts.class)).withName(BY_TENANT))
+        .groupByKey(Grouped.with(Serdes.String(), serdes.valueSerde(AnalyticsCounts.class)));
+    for (Window window : Window.values()) {
+      byTenant.windowedBy(TimeWindows.ofSizeAndGrace(window.size, window.grace))
+          .emitStrategy(EmitStrategy.onWindowClose())
+          .aggregate(() -> Counts.empty(""), (tenant, contribution, sum) -> Counts.add(sum, contribution),
+              Named.as(window.store + "-sum"),
+              Materialized.<String, AnalyticsCounts, WindowStore<Bytes, byte[]>>as(window.store)
+                  .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(AnalyticsCounts.class))
+                  .withRetention(window.retention.plus(window.grace)))
+          .toStream(Named.as(window.store + "-closed"))
+          .map((windowed, counts) -> KeyValue.pair(windowed.key(), AnalyticsWindow.newBuilder()
+              .setTenantId(windowed.key())
+              .setGranularity(window.granularity)
+              .setWindowStart(Instant.ofEpochMilli(windowed.window().start()))
+              .setWindowEnd(Instant.ofEpochMilli(windowed.window().end()))
+              .setCounts(counts)
+              .build()), Named.as(window.store + "-as-window"))
+          .to(window.topic.name(), Produced.with(Serdes.String(), serdes.valueSerde(window.topic)).withName(window.store + "-sink"));
+    }
+  }
+
+  private static <V extends SpecificRecord> KStream<String, AnalyticsCounts> contributions(StreamsBuilder builder,
+      ValueSerdes serdes, Topic<V> topic, Function<V, AnalyticsCounts> contribution) {
+    return builder.stream(topic.name(), Consumed.with(Serdes.String(), serdes.valueSerde(topic)).withName("analytics-" + topic.name()))
+        .filter((key, value) -> value != null, Named.as("analytics-present-" + topic.name()))
+        .mapValues(contribution::apply, Named.as("analytics-of-" + topic.name()))
+        .filter((key, counts) -> counts != null, Named.as("analytics-counted-" + topic.name()));
+  }
+}
