@@ -13,15 +13,15 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The analytics application, on unless {@code parley.analytics.enabled} is false. */
+/** The analytics application, on unless {@code parley.analytics.enabled} is false (settings in application.yml). */
 @Configuration
 @ConditionalOnProperty(name = "parley.analytics.enabled", havingValue = "true", matchIfMissing = true)
 class AnalyticsConfiguration {
 
   @Bean
   AnalyticsStreams analyticsStreams(KafkaProperties properties, AvroSerdes serdes, MeterRegistry meters, Workers workers,
-      @Value("${parley.analytics.application-id:parley-analytics}") String applicationId,
-      @Value("${parley.analytics.commit-interval:PT1S}") Duration commitInterval,
+      @Value("${parley.analytics.application-id}") String applicationId,
+      @Value("${parley.analytics.commit-interval}") Duration commitInterval,
       @Value("${parley.instance-id:}") String instanceId) {
     Map<String, Object> config = new HashMap<>(properties.buildStreamsProperties());
     config.putAll(GroupMembership.staticMember(instanceId, "analytics"));
