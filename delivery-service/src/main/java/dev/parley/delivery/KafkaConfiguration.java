@@ -1,6 +1,7 @@
 package dev.parley.delivery;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.parley.schemas.AvroKafkaTemplates;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.DeadLetters;
 import dev.parley.schemas.DatabaseOutages;
@@ -17,7 +18,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -25,8 +25,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.MicrometerConsumerListener;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -51,12 +49,7 @@ class KafkaConfiguration {
 
   @Bean
   KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes, MeterRegistry meters) {
-    var producers = new DefaultKafkaProducerFactory<>(
-        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false);
-    producers.addListener(new MicrometerProducerListener<>(meters)); // the producer's own metrics, at /actuator/prometheus
-    KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
-    template.setObservationEnabled(true); // each record carries the current trace (W3C traceparent header)
-    return template;
+    return AvroKafkaTemplates.create(properties.buildProducerProperties(), serdes, meters);
   }
 
   /**

@@ -1,18 +1,16 @@
 package dev.parley.ingress;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.parley.schemas.AvroKafkaTemplates;
 import dev.parley.schemas.AvroSerdes;
 import dev.parley.schemas.SchemaRegistrySetup;
 import dev.parley.schemas.Topics;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -34,11 +32,6 @@ class KafkaConfiguration {
 
   @Bean
   KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties properties, AvroSerdes serdes, MeterRegistry meters) {
-    var producers = new DefaultKafkaProducerFactory<>(
-        properties.buildProducerProperties(), new StringSerializer(), serdes.<SpecificRecord>anyRecordSerde().serializer(), false);
-    producers.addListener(new MicrometerProducerListener<>(meters)); // the producer's own metrics, at /actuator/prometheus
-    KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
-    template.setObservationEnabled(true); // each record carries the current trace (W3C traceparent header)
-    return template;
+    return AvroKafkaTemplates.create(properties.buildProducerProperties(), serdes, meters);
   }
 }
