@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -71,6 +72,16 @@ class ReplyConsumer implements SmartLifecycle {
       log.warn("ignoring a {} at {}-{} offset {}", record.value().getClass().getSimpleName(),
           record.topic(), record.partition(), record.offset());
     }
+  }
+
+  /**
+   * Before the web server: once it takes a chat, the reply must not be missed. Started later, a
+   * reply written before the follower fixed "the end" was never read (a client of a just-started
+   * instance waited for good).
+   */
+  @Override
+  public int getPhase() {
+    return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
   }
 
   @Override
