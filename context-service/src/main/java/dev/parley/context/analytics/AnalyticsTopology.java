@@ -3,6 +3,8 @@ package dev.parley.context.analytics;
 import dev.parley.analytics.AnalyticsCounts;
 import dev.parley.analytics.AnalyticsWindow;
 import dev.parley.analytics.Granularity;
+import dev.parley.events.AssistantReply;
+import dev.parley.events.ConversationEvent;
 import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.ValueSerdes;
@@ -31,8 +33,10 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Parley's analytics, computed from the topics the pipeline already writes (no second source of
  * truth): every turn, analysed turn, reply, conversation event, tool call and delivery receipt
- * adds its {@link Contributions contribution} to its tenant's tumbling windows of a minute, an
- * hour and a day, by the record's own time, so replaying the topics gives the same windows.
+ * adds its {@link Contributions contribution} (a lead's temperature change and a person's first
+ * message after an escalation add a {@link Transitions transition}) to its tenant's tumbling
+ * windows of a minute, an hour and a day, by the record's own time, so replaying the topics gives
+ * the same windows.
  *
  * <p>The windows are queryable stores ({@value #MINUTE_STORE}, {@value #HOUR_STORE},
  * {@value #DAY_STORE}), and each closed window, once its grace period for late records is over, is
@@ -84,13 +88,17 @@ public final class AnalyticsTopology {
   }
 
   public static void define(StreamsBuilder builder, ValueSerdes serdes) {
+    KStream<String, ConversationEvent> events = source(builder, serdes, Topics.CONVERSATION_EVENTS);
+    KStream<String, AssistantReply> replies = source(builder, serdes, Topics.REPLIES);
     List<KStream<String, AnalyticsCounts>> sources = List.of(
-        contributions(builder, serdes, Topics.TURNS, Contributions::of),
-        contributions(builder, serdes, Topics.ENRICHED_TURNS, Contributions::of),
-        contributions(builder, serdes, Topics.REPLIES, Contributions::of),
-        contributions(builder, serdes, Topics.CONVERSATION_EVENTS, Contributions::of),
-        contributions(builder, serdes, Topics.TOOL_CALLS, Contributions::of),
-        contributions(builder, serdes, Topics.DELIVERY_RECEIPTS, Contributions::of));
+        contributions(source(builder, serdes, Topics.TURNS), Topics.TURNS, Contributions::of),
+        contributions(source(builder, serdes, Topics.ENRICHED_TURNS), Topics.ENRICHED_TURNS, Contributions::of),
+        contributions(replies, Topics.REPLIES, Contributions::of),
+        contributions(events, Topics.CONVERSATION_EVENTS, Contributions::of),
+        contributions(source(builder, serdes, Topics.TOOL_CALLS), Topics.TOOL_CALLS, Contributions::of),
+        contributions(source(builder, serdes, Topics.DELIVERY_RECEIPTS), Topics.DELIVERY_RECEIPTS, Contributions::of),
+        Transitions.timeToPerson(builder, events, replies),
+        Transitions.leadChanges(builder, source(builder, serdes, Topics.CUSTOMER_PROFILES)));
     KStream<String, AnalyticsCounts> all = sources.get(0);
     for (int i = 1; i < sources.size(); i++) {
       all = all.merge(sources.get(i), Named.as("analytics-merge-" + i));
@@ -120,11 +128,14 @@ public final class AnalyticsTopology {
     }
   }
 
-  private static <V extends SpecificRecord> KStream<String, AnalyticsCounts> contributions(StreamsBuilder builder,
-      ValueSerdes serdes, Topic<V> topic, Function<V, AnalyticsCounts> contribution) {
+  private static <V extends SpecificRecord> KStream<String, V> source(StreamsBuilder builder, ValueSerdes serdes, Topic<V> topic) {
     return builder.stream(topic.name(), Consumed.with(Serdes.String(), serdes.valueSerde(topic)).withName("analytics-" + topic.name()))
-        .filter((key, value) -> value != null, Named.as("analytics-present-" + topic.name()))
-        .mapValues(contribution::apply, Named.as("analytics-of-" + topic.name()))
+        .filter((key, value) -> value != null, Named.as("analytics-present-" + topic.name()));
+  }
+
+  private static <V extends SpecificRecord> KStream<String, AnalyticsCounts> contributions(KStream<String, V> records,
+      Topic<V> topic, Function<V, AnalyticsCounts> contribution) {
+    return records.mapValues(contribution::apply, Named.as("analytics-of-" + topic.name()))
         .filter((key, counts) -> counts != null, Named.as("analytics-counted-" + topic.name()));
   }
 }

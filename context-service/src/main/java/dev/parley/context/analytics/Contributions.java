@@ -61,6 +61,8 @@ final class Contributions {
         .setMessagesOutByChannel(Map.of(reply.getChannel().getType().name(), 1L));
     if (assistant) {
       counts.setReplyLatency(Counts.buffer(Sketches.latency(reply.getProcessingTimeMs())))
+          .setFirstChunkLatency(reply.getFirstChunkMs() == null ? null : Counts.buffer(Sketches.latency(reply.getFirstChunkMs())))
+          .setClarificationRequests(reply.getClarificationRequested() ? 1 : 0)
           .setFallbacks(reply.getStatus() == ReplyStatus.FALLBACK ? 1 : 0)
           .setModels(Map.of(reply.getModel().getName(), new ModelUsageStats(1L, (long) reply.getUsage().getInputTokens(),
               (long) reply.getUsage().getOutputTokens(), reply.getUsage().getCostUsd())));

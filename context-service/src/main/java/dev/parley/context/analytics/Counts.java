@@ -42,6 +42,8 @@ public final class Counts {
         .setSentiment(addMaps(a.getSentiment(), b.getSentiment(), Long::sum))
         .setFrustrationIncidents(a.getFrustrationIncidents() + b.getFrustrationIncidents())
         .setReplyLatency(buffer(Sketches.addLatencies(bytes(a.getReplyLatency()), bytes(b.getReplyLatency()))))
+        .setFirstChunkLatency(buffer(Sketches.addLatencies(bytes(a.getFirstChunkLatency()), bytes(b.getFirstChunkLatency()))))
+        .setClarificationRequests(a.getClarificationRequests() + b.getClarificationRequests())
         .setFallbacks(a.getFallbacks() + b.getFallbacks())
         .setModels(addMaps(a.getModels(), b.getModels(), (x, y) -> new ModelUsageStats(x.getReplies() + y.getReplies(),
             x.getInputTokens() + y.getInputTokens(), x.getOutputTokens() + y.getOutputTokens(), x.getCostUsd() + y.getCostUsd())))
@@ -49,6 +51,8 @@ public final class Counts {
             x.getSuccesses() + y.getSuccesses(), addMaps(x.getErrors(), y.getErrors(), Long::sum),
             buffer(Sketches.addLatencies(bytes(x.getLatency()), bytes(y.getLatency()))))))
         .setEscalations(a.getEscalations() + b.getEscalations())
+        .setTimeToPerson(buffer(Sketches.addLatencies(bytes(a.getTimeToPerson()), bytes(b.getTimeToPerson()))))
+        .setLeadsReached(addMaps(a.getLeadsReached(), b.getLeadsReached(), Long::sum))
         .setStagesReached(addMaps(a.getStagesReached(), b.getStagesReached(), Long::sum))
         .setFeedbackRatings(addMaps(a.getFeedbackRatings(), b.getFeedbackRatings(), Long::sum))
         .setDeliveries(addMaps(a.getDeliveries(), b.getDeliveries(), (x, y) -> addMaps(x, y, Long::sum)))
@@ -62,8 +66,13 @@ public final class Counts {
 
   /** The reply latency's percentile in milliseconds (0 to 100), or -1 without replies. */
   public static long replyLatencyPercentile(AnalyticsCounts counts, double percentile) {
-    byte[] histogram = bytes(counts.getReplyLatency());
-    return histogram == null ? -1 : Sketches.decode(histogram).getValueAtPercentile(percentile);
+    return percentile(counts.getReplyLatency(), percentile);
+  }
+
+  /** A percentile (0 to 100) of one of the counts' latency histograms, in milliseconds; -1 when it is empty. */
+  public static long percentile(ByteBuffer histogram, double percentile) {
+    byte[] bytes = bytes(histogram);
+    return bytes == null ? -1 : Sketches.decode(bytes).getValueAtPercentile(percentile);
   }
 
   static <V> Map<String, V> addMaps(Map<String, V> a, Map<String, V> b, BinaryOperator<V> add) {

@@ -11,6 +11,7 @@ import dev.parley.events.ChannelInfo;
 import dev.parley.events.ChannelType;
 import dev.parley.events.ConversationEvent;
 import dev.parley.events.ConversationEventType;
+import dev.parley.events.CustomerProfile;
 import dev.parley.events.DeliveredKind;
 import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.DeliveryStatus;
@@ -82,6 +83,11 @@ class AnalyticsTopologyTest {
     final Map<String, Long> intents = new HashMap<>();
     final Set<String> customers = new HashSet<>();
     final List<Long> latencies = new ArrayList<>();
+    final List<Long> firstChunks = new ArrayList<>();
+    final List<Long> timesToPerson = new ArrayList<>();
+    long clarifications;
+    final Map<String, String> temperatures = new HashMap<>();
+    final Map<String, Long> leadsReached = new HashMap<>();
   }
 
   AnalyticsTopologyTest() {
@@ -132,11 +138,21 @@ class AnalyticsTopologyTest {
       want.latencies.forEach(exact::recordValue);
       assertThat(Counts.replyLatencyPercentile(got, 99)).isEqualTo(exact.getValueAtPercentile(99));
       assertThat(Counts.replyLatencyPercentile(got, 50)).isEqualTo(exact.getValueAtPercentile(50));
+      assertThat(Counts.percentile(got.getFirstChunkLatency(), 95)).isEqualTo(percentile(want.firstChunks, 95));
+      assertThat(Counts.percentile(got.getTimeToPerson(), 50)).isEqualTo(percentile(want.timesToPerson, 50));
+      assertThat(got.getClarificationRequests()).isEqualTo(want.clarifications);
+      assertThat(got.getLeadsReached()).as("customers reaching each lead temperature").isEqualTo(want.leadsReached);
 
       assertThat(hours).filteredOn(h -> h.getTenantId().equals(day.getTenantId())).hasSizeGreaterThan(1);
       assertThat(sum(of(hours, day.getTenantId()))).as("the day is its hours added up").isEqualTo(comparable(got));
       assertThat(sum(of(minutes, day.getTenantId()))).as("and its minutes").isEqualTo(comparable(got));
     }
+  }
+
+  private static long percentile(List<Long> values, double percentile) {
+    Histogram exact = new Histogram(3_600_000L, 2);
+    values.forEach(exact::recordValue);
+    return exact.getValueAtPercentile(percentile);
   }
 
   @Test
@@ -222,8 +238,22 @@ class AnalyticsTopologyTest {
       boolean fallback = i % 11 == 0;
       long latency = 50 + random.nextInt(5000);
       int inputTokens = 100 + random.nextInt(400);
-      pipe(Topics.REPLIES, tenant, conversation, reply(tenant, conversation, channel, fallback, latency, inputTokens, ReplyAuthor.ASSISTANT),
+      boolean clarifying = !fallback && i % 7 == 3;
+      long firstChunk = latency / 3;
+      pipe(Topics.REPLIES, tenant, conversation, AssistantReply.newBuilder(
+          reply(tenant, conversation, channel, fallback, latency, inputTokens, ReplyAuthor.ASSISTANT))
+              .setFirstChunkMs(fallback ? null : firstChunk).setClarificationRequested(clarifying).build(),
           at.plusMillis(latency));
+      if (!fallback) {
+        want.firstChunks.add(firstChunk);
+      }
+      want.clarifications += clarifying ? 1 : 0;
+      // The customer's profile after the turn: a lead reaches a temperature when it changes.
+      String temperature = i % 5 == 0 ? "HOT" : i % 2 == 0 ? "WARM" : "COLD";
+      pipe(Topics.CUSTOMER_PROFILES, tenant, customer, profile(tenant, customer, temperature), at.plusMillis(8));
+      if (!temperature.equals(want.temperatures.put(customer, temperature))) {
+        want.leadsReached.merge(temperature, 1L, Long::sum);
+      }
       want.messagesOut.merge("assistant", 1L, Long::sum);
       want.latencies.add(latency);
       want.fallbacks += fallback ? 1 : 0;
@@ -243,8 +273,13 @@ class AnalyticsTopologyTest {
         want.started++;
       }
       if (i % 13 == 5) {
-        pipe(Topics.CONVERSATION_EVENTS, tenant, conversation, event(tenant, conversation, ConversationEventType.ESCALATED), at.plusMillis(7));
-        pipe(Topics.REPLIES, tenant, conversation, reply(tenant, conversation, channel, false, 0, 0, ReplyAuthor.AGENT), at.plusMillis(9000));
+        pipe(Topics.CONVERSATION_EVENTS, tenant, conversation, ConversationEvent.newBuilder(
+            event(tenant, conversation, ConversationEventType.ESCALATED)).setCreatedAt(at.plusMillis(7)).build(), at.plusMillis(7));
+        long toPerson = 1000 + random.nextInt(60_000);
+        pipe(Topics.REPLIES, tenant, conversation, AssistantReply.newBuilder(
+            reply(tenant, conversation, channel, false, 0, 0, ReplyAuthor.AGENT)).setCreatedAt(at.plusMillis(7 + toPerson)).build(),
+            at.plusMillis(7 + toPerson));
+        want.timesToPerson.add(toPerson);
         want.escalations++;
         want.messagesOut.merge("agent", 1L, Long::sum);
       }
@@ -277,7 +312,8 @@ class AnalyticsTopologyTest {
     Map<String, dev.parley.analytics.ModelUsageStats> models = new HashMap<>();
     counts.getModels().forEach((name, stats) -> models.put(name, new dev.parley.analytics.ModelUsageStats(stats.getReplies(),
         stats.getInputTokens(), stats.getOutputTokens(), Math.round(stats.getCostUsd() * 1e9) / 1e9)));
-    return AnalyticsCounts.newBuilder(counts).setCustomers(null).setReplyLatency(null).setTools(Map.of())
+    return AnalyticsCounts.newBuilder(counts).setCustomers(null).setReplyLatency(null).setFirstChunkLatency(null)
+        .setTimeToPerson(null).setTools(Map.of())
         .setIntents(intents).setModels(models).build();
   }
 
@@ -322,6 +358,11 @@ class AnalyticsTopologyTest {
         .setModel(author == ReplyAuthor.AGENT ? new ModelInfo("agent-1", "human", false) : new ModelInfo("gpt-4o-mini", "openai-compatible", false))
         .setUsage(new TokenUsage(inputTokens, 50, false, inputTokens * 1e-6)).setAuthor(author)
         .setProcessingTimeMs(latency).setCreatedAt(DAY).build();
+  }
+
+  private static CustomerProfile profile(String tenant, String customer, String temperature) {
+    return CustomerProfile.newBuilder().setTenantId(tenant).setCustomerKey(customer).setLeadTemperature(temperature)
+        .setFirstSeenAt(DAY).setLastSeenAt(DAY).build();
   }
 
   private static ToolCallAudit toolCall(String tenant, String conversation, boolean ok) {

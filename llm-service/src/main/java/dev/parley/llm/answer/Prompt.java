@@ -22,6 +22,14 @@ public final class Prompt {
 
   public static final String KNOWLEDGE_HEADER = "Knowledge:";
   public static final String FACTS_HEADER = "Facts:";
+  /** Below this intent confidence the classifier recognised nothing: the assistant asks what the customer needs. */
+  static final double UNCLEAR_INTENT = 0.5;
+  static final String CLARIFY = "The customer's intent is unclear: answer what you can and ask one short question to learn what they need.";
+
+  /** Whether the assistant is told to ask what the customer means (counted as a clarification request). */
+  static boolean asksForClarification(EnrichedTurn turn) {
+    return turn.getIntent().getConfidence() < UNCLEAR_INTENT;
+  }
 
   /** Turn entity kinds that are facts for the tools, and the fact names they fill. */
   private static final java.util.Map<String, String> FACT_OF_ENTITY = java.util.Map.of(
@@ -141,6 +149,9 @@ public final class Prompt {
       system.append("\nConversation so far: ").append(mask.apply(turn.getSummary()));
     }
     system.append("\nIntent: ").append(turn.getIntent().getName()).append("; buying stage: ").append(turn.getBuyingStage());
+    if (asksForClarification(turn)) {
+      system.append("\n").append(CLARIFY);
+    }
     for (var coaching : turn.getCoaching()) {
       system.append("\nCoaching: ").append(coaching.getPrompt());
     }

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,8 +133,9 @@ public class TurnResponder implements AutoCloseable {
 
     PiiMasker.Masking masking = masker.newMasking();
     List<CompletableFuture<?>> chunkSends = new ArrayList<>();
+    var firstChunkAt = new AtomicLong(); // when chunk 0 went out (epoch ms); 0 before
     ChunkBatcher batcher = new ChunkBatcher(80, 50, System::currentTimeMillis, (sequence, masked) ->
-        chunkSends.add(kafka.send(Topics.REPLY_CHUNKS.name(), key, ReplyChunk.newBuilder()
+        chunkSends.add(sent(sequence, firstChunkAt, kafka.send(Topics.REPLY_CHUNKS.name(), key, ReplyChunk.newBuilder()
             .setEventId(replyId + ":" + sequence)
             .setTenantId(userTurn.getTenantId())
             .setConversationId(userTurn.getConversationId())
@@ -143,7 +145,7 @@ public class TurnResponder implements AutoCloseable {
             .setSequence(sequence)
             .setText(masking.restore(masked))
             .setCreatedAt(Instant.now())
-            .build())));
+            .build()))));
 
     AssistantReply.Builder reply;
     try {
@@ -155,6 +157,7 @@ public class TurnResponder implements AutoCloseable {
       reply = AssistantReply.newBuilder()
           .setText(masking.restore(response.aiMessage().text()))
           .setStatus(ReplyStatus.ANSWERED)
+          .setClarificationRequested(Prompt.asksForClarification(turn))
           .setSuggestedActions(turn.getSuggestedActions())
           .setFollowUpQuestions(turn.getFollowUpQuestions())
           .setSources(sources(found))
@@ -187,11 +190,21 @@ public class TurnResponder implements AutoCloseable {
         .setModel(modelInfo)
         .setChunkCount(chunkCount)
         .setProcessingTimeMs(Math.max(0, now.toEpochMilli() - userTurn.getFirstReceivedAt().toEpochMilli()))
+        .setFirstChunkMs(firstChunkAt.get() == 0 ? null : Math.max(0, firstChunkAt.get() - userTurn.getFirstReceivedAt().toEpochMilli()))
         .setCreatedAt(now)
         .build();
     kafka.send(Topics.REPLIES.name(), key, published).join();
     answered.record(answerKey, published);
     recentlyAnswered.put(answerKey, Boolean.TRUE);
+  }
+
+  /** A chunk's send, noting when the first one went out. */
+  private static CompletableFuture<?> sent(int sequence, AtomicLong firstChunkAt,
+      CompletableFuture<?> send) {
+    if (sequence == 0) {
+      firstChunkAt.compareAndSet(0, System.currentTimeMillis());
+    }
+    return send;
   }
 
   /**
