@@ -6,7 +6,9 @@ import dev.parley.events.ConversationEvent;
 import dev.parley.events.ConversationEventType;
 import dev.parley.events.CustomerProfile;
 import dev.parley.events.ReplyAuthor;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -28,6 +30,8 @@ final class Transitions {
 
   static final String LEAD_TEMPERATURES = "analytics-lead-temperatures";
   static final String ESCALATED_AT = "analytics-escalated-at";
+  private static final Set<ConversationEventType> HANDOFF_EVENTS =
+      EnumSet.of(ConversationEventType.ESCALATED, ConversationEventType.HANDED_BACK, ConversationEventType.CLOSED);
 
   private Transitions() {
   }
@@ -64,14 +68,16 @@ final class Transitions {
 
   /**
    * Time to a person: from a conversation's escalation to the first message an agent writes in it
-   * afterwards. Keyed by conversation (events and replies are partitioned alike).
+   * afterwards. A conversation handed back or closed before any agent message is forgotten (it
+   * measures nothing, and a later escalation starts its own clock). Keyed by conversation (events
+   * and replies are partitioned alike).
    */
   static KStream<String, AnalyticsCounts> timeToPerson(StreamsBuilder builder, KStream<String, ConversationEvent> events,
       KStream<String, AssistantReply> replies) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ESCALATED_AT),
         Serdes.String(), Serdes.Long()));
     KStream<String, SpecificRecord> escalations = events
-        .filter((key, event) -> event.getType() == ConversationEventType.ESCALATED, Named.as("analytics-escalations"))
+        .filter((key, event) -> HANDOFF_EVENTS.contains(event.getType()), Named.as("analytics-escalations"))
         .mapValues(event -> (SpecificRecord) event, Named.as("analytics-escalations-as-records"));
     KStream<String, SpecificRecord> agentMessages = replies
         .filter((key, reply) -> reply.getAuthor() == ReplyAuthor.AGENT, Named.as("analytics-agent-messages"))
@@ -89,8 +95,12 @@ final class Transitions {
 
           @Override
           public void process(FixedKeyRecord<String, SpecificRecord> record) {
-            if (record.value() instanceof ConversationEvent escalated) {
-              escalatedAt.putIfAbsent(record.key(), escalated.getCreatedAt().toEpochMilli());
+            if (record.value() instanceof ConversationEvent event) {
+              if (event.getType() == ConversationEventType.ESCALATED) {
+                escalatedAt.putIfAbsent(record.key(), event.getCreatedAt().toEpochMilli());
+              } else {
+                escalatedAt.delete(record.key()); // handed back or closed with no agent message
+              }
               return;
             }
             AssistantReply agentMessage = (AssistantReply) record.value();

@@ -192,6 +192,28 @@ class AnalyticsTopologyTest {
   }
 
   @Test
+  void shouldTimeAPersonFromTheLatestEscalationNotOneHandedBackUnanswered() {
+    String tenant = "acme-motors";
+    Instant first = DAY.plusSeconds(3600);
+    escalation(tenant, ConversationEventType.ESCALATED, first);
+    escalation(tenant, ConversationEventType.HANDED_BACK, first.plusSeconds(60)); // no agent wrote
+    Instant second = first.plusSeconds(600);
+    escalation(tenant, ConversationEventType.ESCALATED, second);
+    pipe(Topics.REPLIES, tenant, "c-1", AssistantReply.newBuilder(reply(tenant, "c-1", ChannelType.WEB, false, 0, 0, ReplyAuthor.AGENT))
+        .setCreatedAt(second.plusSeconds(30)).build(), second.plusSeconds(30));
+    closeEveryWindow();
+
+    assertThat(read(Topics.ANALYTICS_DAY)).singleElement().satisfies(day -> {
+      assertThat(Counts.percentile(day.getCounts().getTimeToPerson(), 100)).isEqualTo(percentile(List.of(30_000L), 100));
+      assertThat(day.getCounts().getEscalations()).isEqualTo(2);
+    });
+  }
+
+  private void escalation(String tenant, ConversationEventType type, Instant at) {
+    pipe(Topics.CONVERSATION_EVENTS, tenant, "c-1", ConversationEvent.newBuilder(event(tenant, "c-1", type)).setCreatedAt(at).build(), at);
+  }
+
+  @Test
   void shouldLeaveOutARecordLaterThanTheGracePeriod() {
     scriptDay(Map.of("acme-motors", 10));
     closeEveryWindow();

@@ -52,6 +52,21 @@ class PromptTest {
   }
 
   @Test
+  void shouldTellTheModelToAskWhatTheCustomerNeedsOnlyWhenTheIntentIsUnclear() {
+    EnrichedTurn clear = turn("What is the APR?", List.of());
+    EnrichedTurn unclear = turn("hmm", List.of());
+    unclear.setIntent(new Intent("other", 0.3));
+
+    String forClear = ((SystemMessage) Prompt.messages(clear, List.of()).get(0)).text();
+    String forUnclear = ((SystemMessage) Prompt.messages(unclear, List.of()).get(0)).text();
+
+    assertThat(Prompt.asksForClarification(clear)).isFalse();
+    assertThat(forClear).doesNotContain(Prompt.CLARIFY);
+    assertThat(Prompt.asksForClarification(unclear)).isTrue();
+    assertThat(forUnclear).contains(Prompt.CLARIFY);
+  }
+
+  @Test
   void shouldPutDealCrmAndTurnNumbersOnTheFactsLineWithTheTurnWinning() {
     EnrichedTurn turn = turn("I'm in Florida now, trade-in is 9000", List.of());
     turn.setAnalysis(new TurnAnalysis("en", List.of(new Entity("us_state", "Florida", "FL"),
