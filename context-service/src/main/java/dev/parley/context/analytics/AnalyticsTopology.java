@@ -9,17 +9,14 @@ import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.ValueSerdes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
@@ -41,8 +38,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>The windows are queryable stores ({@value #MINUTE_STORE}, {@value #HOUR_STORE},
  * {@value #DAY_STORE}), and each closed window, once its grace period for late records is over, is
  * published as an {@link AnalyticsWindow} on {@code parley.analytics-minute}, {@code -hour} and
- * {@code -day} for downstream consumers. A record later than the grace period is left out (Kafka
- * Streams counts it as dropped).
+ * {@code -day} for downstream consumers ({@link WindowPublisher}). A record later than that still
+ * counts while its window is kept, and publishes the window again with a higher revision; only a
+ * record older than the window's retention is left out (Kafka Streams counts it as dropped).
  *
  * <p>It runs as an application of its own ({@code parley-analytics}): it can be reset and rebuilt
  * from the topics without touching the conversations.
@@ -54,7 +52,10 @@ public final class AnalyticsTopology {
   public static final String DAY_STORE = "analytics-day";
   static final String BY_TENANT = "analytics-by-tenant";
 
-  /** One window size: its store, its topic, how late a record may come, how long windows are kept. */
+  /**
+   * One window size: its store, its topic, its grace period (how long after its end a window is
+   * published, for records that come a little late), how long windows are kept (and a late record still counts).
+   */
   public enum Window {
     MINUTE(Granularity.MINUTE, Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofDays(2), MINUTE_STORE, Topics.ANALYTICS_MINUTE),
     HOUR(Granularity.HOUR, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofDays(35), HOUR_STORE, Topics.ANALYTICS_HOUR),
@@ -109,21 +110,17 @@ public final class AnalyticsTopology {
         .repartition(Repartitioned.with(Serdes.String(), serdes.valueSerde(AnalyticsCounts.class)).withName(BY_TENANT))
         .groupByKey(Grouped.with(Serdes.String(), serdes.valueSerde(AnalyticsCounts.class)));
     for (Window window : Window.values()) {
-      byTenant.windowedBy(TimeWindows.ofSizeAndGrace(window.size, window.grace))
-          .emitStrategy(EmitStrategy.onWindowClose())
+      WindowPublisher.stores(window, serdes.valueSerde(AnalyticsCounts.class)).forEach(builder::addStateStore);
+      // A record counts as long as its window is kept (the grace period is the publication's delay: see WindowPublisher).
+      byTenant.windowedBy(TimeWindows.ofSizeAndGrace(window.size, window.retention))
           .aggregate(() -> Counts.empty(""), (tenant, contribution, sum) -> Counts.add(sum, contribution),
               Named.as(window.store + "-sum"),
               Materialized.<String, AnalyticsCounts, WindowStore<Bytes, byte[]>>as(window.store)
                   .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(AnalyticsCounts.class))
-                  .withRetention(window.retention.plus(window.grace)))
-          .toStream(Named.as(window.store + "-closed"))
-          .map((windowed, counts) -> KeyValue.pair(windowed.key(), AnalyticsWindow.newBuilder()
-              .setTenantId(windowed.key())
-              .setGranularity(window.granularity)
-              .setWindowStart(Instant.ofEpochMilli(windowed.window().start()))
-              .setWindowEnd(Instant.ofEpochMilli(windowed.window().end()))
-              .setCounts(counts)
-              .build()), Named.as(window.store + "-as-window"))
+                  .withRetention(window.retention.plus(window.size)))
+          .toStream(Named.as(window.store + "-updates"))
+          .process(() -> new WindowPublisher(window), Named.as(window.store + "-publish"),
+              WindowPublisher.pendingStore(window), WindowPublisher.publishedStore(window))
           .to(window.topic.name(), Produced.with(Serdes.String(), serdes.valueSerde(window.topic)).withName(window.store + "-sink"));
     }
   }

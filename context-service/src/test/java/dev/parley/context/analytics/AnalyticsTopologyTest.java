@@ -1,11 +1,13 @@
 package dev.parley.context.analytics;
 
+import static dev.parley.context.analytics.AnalyticsRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.parley.analytics.AnalyticsCounts;
 import dev.parley.analytics.AnalyticsWindow;
 import dev.parley.analytics.Granularity;
+import dev.parley.context.analytics.AnalyticsTopology.Window;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelInfo;
 import dev.parley.events.ChannelType;
@@ -174,6 +176,50 @@ class AnalyticsTopologyTest {
     assertThat(after).hasSizeGreaterThan(60).isEqualTo(before);
   }
 
+  @Test
+  void shouldCountTheSameWhenAReplayReadsTheRecordsOutOfTimeOrder() {
+    scriptDay(Map.of("acme-motors", 60, "globex-realty", 20));
+    closeEveryWindow();
+    Map<String, AnalyticsCounts> before = latest(read(Topics.ANALYTICS_DAY), read(Topics.ANALYTICS_HOUR), read(Topics.ANALYTICS_MINUTE));
+
+    driver.close();
+    driver = newApplication();
+    // After a reset the tasks before the repartition read their partitions at different speeds: one
+    // tenant's records reach the windows hours out of time order. Each partition's records stay in
+    // order (here each key's, a finer split), interleaved at random; the stream time clock last.
+    Map<String, java.util.ArrayDeque<Piped<?>>> byKey = new java.util.LinkedHashMap<>();
+    log.subList(0, log.size() - 1).forEach(record -> byKey.computeIfAbsent(record.key(), k -> new java.util.ArrayDeque<>()).add(record));
+    List<java.util.ArrayDeque<Piped<?>>> queues = new ArrayList<>(byKey.values());
+    Random random = new Random(7);
+    while (!queues.isEmpty()) {
+      var queue = queues.get(random.nextInt(queues.size()));
+      replay(queue.poll());
+      if (queue.isEmpty()) {
+        queues.remove(queue);
+      }
+    }
+    replay(log.get(log.size() - 1));
+    Map<String, AnalyticsCounts> after = latest(read(Topics.ANALYTICS_DAY), read(Topics.ANALYTICS_HOUR), read(Topics.ANALYTICS_MINUTE));
+
+    assertThat(after.keySet()).hasSizeGreaterThan(80).isEqualTo(before.keySet());
+    before.forEach((window, counts) -> assertThat(comparable(after.get(window))).as(window).isEqualTo(comparable(counts)));
+  }
+
+  /** The last revision published of each window, by tenant, granularity and start. */
+  @SafeVarargs
+  private static Map<String, AnalyticsCounts> latest(List<AnalyticsWindow>... published) {
+    Map<String, AnalyticsWindow> latest = new HashMap<>();
+    for (List<AnalyticsWindow> windows : published) {
+      for (AnalyticsWindow window : windows) {
+        latest.merge(window.getTenantId() + " " + window.getGranularity() + " " + window.getWindowStart(), window,
+            (a, b) -> a.getRevision() >= b.getRevision() ? a : b);
+      }
+    }
+    Map<String, AnalyticsCounts> counts = new java.util.TreeMap<>();
+    latest.forEach((key, window) -> counts.put(key, window.getCounts()));
+    return counts;
+  }
+
   private <V extends SpecificRecord> void replay(Piped<V> record) {
     driver.createInputTopic(record.topic().name(), Serdes.String().serializer(), serdes.valueSerde(record.topic()).serializer())
         .pipeInput(record.key(), record.value(), record.at());
@@ -214,14 +260,31 @@ class AnalyticsTopologyTest {
   }
 
   @Test
-  void shouldLeaveOutARecordLaterThanTheGracePeriod() {
+  void shouldPublishAWindowAgainCorrectedWhenARecordComesAfterItsGracePeriod() {
     scriptDay(Map.of("acme-motors", 10));
     closeEveryWindow();
     pipe(Topics.TURNS, "acme-motors", "c-late", turn("acme-motors", "c-late", "u-late", ChannelType.WEB, 1), DAY.plusSeconds(60));
-    closeEveryWindow();
+    tick(DAY.plus(Duration.ofDays(2)).plusSeconds(60));
 
-    assertThat(read(Topics.ANALYTICS_DAY)).singleElement().satisfies(day ->
-        assertThat(day.getCounts().getTurns()).isEqualTo(expected.get("acme-motors").turns));
+    long turns = expected.get("acme-motors").turns;
+    assertThat(read(Topics.ANALYTICS_DAY)).extracting(day -> day.getRevision() + ":" + day.getCounts().getTurns())
+        .as("first as it closed, then corrected").containsExactly("0:" + turns, "1:" + (turns + 1));
+    try (var days = driver.<String, AnalyticsCounts>getWindowStore(AnalyticsTopology.DAY_STORE).fetch("acme-motors", DAY, DAY)) {
+      assertThat(days.next().value.getTurns()).as("the queryable window counts it too").isEqualTo(turns + 1);
+    }
+  }
+
+  @Test
+  void shouldLeaveOutARecordOlderThanItsWindowIsKept() {
+    scriptDay(Map.of("acme-motors", 10));
+    tick(DAY.plus(Window.DAY.retention).plus(Duration.ofDays(2)));
+    pipe(Topics.TURNS, "acme-motors", "c-late", turn("acme-motors", "c-late", "u-late", ChannelType.WEB, 1), DAY.plusSeconds(60));
+    tick(DAY.plus(Window.DAY.retention).plus(Duration.ofDays(3)));
+
+    assertThat(read(Topics.ANALYTICS_DAY)).singleElement().satisfies(day -> {
+      assertThat(day.getRevision()).isZero();
+      assertThat(day.getCounts().getTurns()).isEqualTo(expected.get("acme-motors").turns);
+    });
   }
 
   /** Tenants' day: turns spread over the day, each analysed and answered, some with a tool call, events, receipts. */
@@ -310,7 +373,12 @@ class AnalyticsTopologyTest {
 
   /** Stream time two days on: every window of the scripted day is past its grace period. */
   private void closeEveryWindow() {
-    pipe(Topics.TURNS, "clock", "clock", turn("clock", "clock", "clock", ChannelType.API, 1), DAY.plus(Duration.ofDays(2)));
+    tick(DAY.plus(Duration.ofDays(2)));
+  }
+
+  /** Moves stream time on with a record of a tenant of its own. */
+  private void tick(Instant to) {
+    pipe(Topics.TURNS, "clock", "clock", turn("clock", "clock", "clock", ChannelType.API, 1), to);
   }
 
   /** Sums what is compared across sizes (the sketches' bytes differ in layout, not in content). */
@@ -352,56 +420,5 @@ class AnalyticsTopologyTest {
     Piped<V> record = new Piped<>(topic, Keys.of(tenant, conversation), value, at);
     log.add(record);
     replay(record);
-  }
-
-  private static UserTurn turn(String tenant, String conversation, String user, ChannelType channel, int messages) {
-    List<String> ids = new ArrayList<>();
-    for (int m = 0; m < messages; m++) {
-      ids.add(UUID.randomUUID().toString());
-    }
-    return UserTurn.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(tenant).setConversationId(conversation)
-        .setMessageIds(ids).setUserId(user).setText("hello").setChannel(ChannelInfo.newBuilder().setType(channel).build())
-        .setFirstReceivedAt(DAY).setCreatedAt(DAY).build();
-  }
-
-  private static EnrichedTurn enriched(String tenant, String conversation, String user, ChannelType channel, String intent,
-      double confidence) {
-    return EnrichedTurn.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(tenant).setConversationId(conversation)
-        .setTurn(turn(tenant, conversation, user, channel, 1)).setHistory(List.of()).setIntent(new Intent(intent, confidence))
-        .setAnalysis(TurnAnalysis.newBuilder().setLanguage("en").setEntities(List.of()).setSentiment(-0.5).setFrustration(2).build())
-        .setCreatedAt(DAY).build();
-  }
-
-  private static AssistantReply reply(String tenant, String conversation, ChannelType channel, boolean fallback, long latency,
-      int inputTokens, ReplyAuthor author) {
-    return AssistantReply.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(tenant).setConversationId(conversation)
-        .setTurnId("t").setMessageIds(List.of()).setChannel(ChannelInfo.newBuilder().setType(channel).build()).setText("answer")
-        .setStatus(fallback ? ReplyStatus.FALLBACK : ReplyStatus.ANSWERED).setIntent(new Intent("financing", 0.9))
-        .setModel(author == ReplyAuthor.AGENT ? new ModelInfo("agent-1", "human", false) : new ModelInfo("gpt-4o-mini", "openai-compatible", false))
-        .setUsage(new TokenUsage(inputTokens, 50, false, inputTokens * 1e-6)).setAuthor(author)
-        .setProcessingTimeMs(latency).setCreatedAt(DAY).build();
-  }
-
-  private static CustomerProfile profile(String tenant, String customer, String temperature) {
-    return CustomerProfile.newBuilder().setTenantId(tenant).setCustomerKey(customer).setLeadTemperature(temperature)
-        .setFirstSeenAt(DAY).setLastSeenAt(DAY).build();
-  }
-
-  private static ToolCallAudit toolCall(String tenant, String conversation, boolean ok) {
-    return ToolCallAudit.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(tenant).setConversationId(conversation)
-        .setTurnId("t").setReplyId("r").setTool("calculateSalesTax").setArguments("{}").setStatus(ok ? "OK" : "ERROR")
-        .setLatencyMs(12).setError(ok ? null : "IllegalArgumentException: no such state").setConfidence(0.8).setRound(1)
-        .setReasoning("test").setModel("gpt-4o-mini").setCreatedAt(DAY).build();
-  }
-
-  private static ConversationEvent event(String tenant, String conversation, ConversationEventType type) {
-    return ConversationEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(tenant).setConversationId(conversation)
-        .setType(type).setTo("ACTIVE").setCauseId("cause").setMessageIds(List.of()).setCreatedAt(DAY).build();
-  }
-
-  private static DeliveryReceipt receipt(String tenant, String conversation, ChannelType channel) {
-    return DeliveryReceipt.newBuilder().setEventId(UUID.randomUUID().toString()).setTenantId(tenant).setConversationId(conversation)
-        .setReplyId("r").setKind(DeliveredKind.REPLY).setChannel(channel).setStatus(DeliveryStatus.SERVED_BY_GATEWAY).setAttempt(1)
-        .setCreatedAt(DAY).build();
   }
 }
