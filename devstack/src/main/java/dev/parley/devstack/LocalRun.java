@@ -102,13 +102,17 @@ public final class LocalRun {
         and, as the admin, register a webhook for the tenant's conversation events (the secret is shown once):
           curl -s %s/ai/webhooks -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \\
             -d '{"url":"http://127.0.0.1:9999/hook","events":["conversation.*"]}'
+        and see the tenant's analytics (the last five minutes and this hour; an overview with insights):
+          curl -s %s/metrics -H "Authorization: Bearer $ADMIN_TOKEN"
+          curl -s %s/ai/analytics-overview -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+            -d '{"timeRange":"last_24_hours","includeComparisons":true,"includeInsights":true}'
 
         Press Ctrl-C to stop.
         """,
         (System.nanoTime() - started) / 1e9, SampleData.TENANT, stack.ingressUrl(), stack.bootstrapServers(),
         stack.registryUrl(), root.resolve(".parley/logs"), SampleData.TENANT, token, agentToken, adminToken,
         stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl().getPort(), whatsAppSecret,
-        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
+        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
     stopped.await();
   }
 }

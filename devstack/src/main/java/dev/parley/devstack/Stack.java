@@ -58,6 +58,8 @@ public final class Stack implements AutoCloseable {
   private final KafkaBroker broker;
   private final List<JavaProcess> processes = new ArrayList<>();
   private final Map<String, Launch> launches = new HashMap<>();
+  /** How a service restarted with a changed environment was first launched. */
+  private final Map<String, Launch> firstLaunches = new HashMap<>();
   private final Map<String, JavaProcess> running = new HashMap<>();
   private final String jwtSecret = UUID.randomUUID() + "-" + UUID.randomUUID();
   private final DevTokens tokens = new DevTokens(jwtSecret);
@@ -176,6 +178,21 @@ public final class Stack implements AutoCloseable {
     if (wipeState) {
       deleteRecursively(Path.of(launch.env().get("PARLEY_STATE_DIR")));
     }
+    awaitHealthy(launch(service, launch), launch);
+  }
+
+  /**
+   * Restarts a service with some of its environment changed, on the same port (for example a new
+   * {@code PARLEY_ANALYTICS_APPLICATION_ID}: a reset analytics application). An empty map restarts
+   * it as it was first launched.
+   */
+  public void restart(String service, Map<String, String> changedEnv) {
+    Launch first = firstLaunches.computeIfAbsent(service, launches::get);
+    Map<String, String> env = new HashMap<>(first.env());
+    env.putAll(changedEnv);
+    Launch launch = new Launch(first.jar(), Map.copyOf(env), first.logs(), first.port());
+    launches.put(service, launch);
+    stopService(service);
     awaitHealthy(launch(service, launch), launch);
   }
 

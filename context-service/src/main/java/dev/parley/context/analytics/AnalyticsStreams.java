@@ -7,7 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import dev.parley.analytics.AnalyticsCounts;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
@@ -70,6 +75,29 @@ public class AnalyticsStreams implements SmartLifecycle {
   /** Interactive queries of the analytics stores, across instances. */
   public KafkaStreamsInteractiveQueryService queries() {
     return queries;
+  }
+
+  /** False while the application is starting, rebalancing or restoring: its windows may be incomplete. */
+  boolean ready() {
+    KafkaStreams streams = factory.getKafkaStreams();
+    return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /**
+   * The instance holding a tenant's windows: the windows are keyed by tenant after the
+   * repartition, and all three sizes are in the same task, so one instance holds them all.
+   */
+  HostInfo owner(String tenantId) {
+    return queries.getKafkaStreamsApplicationHostInfo(AnalyticsTopology.MINUTE_STORE, tenantId, new StringSerializer());
+  }
+
+  boolean isSelf(HostInfo host) {
+    return queries.getCurrentKafkaStreamsApplicationHostInfo().equals(host);
+  }
+
+  /** This instance's windows of one size. */
+  ReadOnlyWindowStore<String, AnalyticsCounts> store(AnalyticsTopology.Window window) {
+    return queries.retrieveQueryableStore(window.store, QueryableStoreTypes.windowStore());
   }
 
   @Override

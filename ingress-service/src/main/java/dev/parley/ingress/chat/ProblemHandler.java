@@ -17,6 +17,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.beans.TypeMismatchException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -58,7 +59,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       return Mono.just(tooLarge());
     }
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, describe(ex));
-    problem.setTitle("Unreadable request body");
+    problem.setTitle(parameterMismatch(ex) != null ? "Invalid request" : "Unreadable request body");
     return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
   }
 
@@ -103,6 +104,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   /** Says which field or which part of the JSON is wrong, without echoing the body back. */
   static String describe(ServerWebInputException ex) {
+    TypeMismatchException parameter = parameterMismatch(ex);
+    if (parameter != null) {
+      return "parameter '" + parameter.getPropertyName() + "' must be " + parameterType(parameter.getRequiredType());
+    }
     for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
       if (cause instanceof UnrecognizedPropertyException unknown) {
         return "unknown field '" + unknown.getPropertyName() + "'";
@@ -117,6 +122,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       }
     }
     return ex.getReason() != null ? ex.getReason() : "the request body could not be read";
+  }
+
+  /** A query or path parameter that did not convert to its type ("from=yesterday"), or null. */
+  private static TypeMismatchException parameterMismatch(ServerWebInputException ex) {
+    return ex.getMethodParameter() != null && ex.getCause() instanceof TypeMismatchException mismatch
+        && mismatch.getPropertyName() != null ? mismatch : null;
+  }
+
+  private static String parameterType(Class<?> type) {
+    if (type == java.time.Instant.class) {
+      return "an ISO-8601 instant such as 2026-12-01T00:00:00Z";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    return type == null ? "of another type" : "a " + type.getSimpleName();
   }
 
   private static String path(JacksonException e) {

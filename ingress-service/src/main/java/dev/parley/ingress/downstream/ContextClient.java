@@ -110,4 +110,42 @@ public class ContextClient {
     return Downstream.read(http.post().uri("/internal/tenants/{tenant}/analyze", tenantId)
         .bodyValue(request).retrieve().bodyToMono(JsonNode.class), TIMEOUT, "analysis is");
   }
+
+  /** The tenant's analytics of the last five minutes and the current hour. */
+  public Mono<JsonNode> liveAnalytics(String tenantId) {
+    return analytics(http.get().uri("/internal/tenants/{tenant}/analytics/live", tenantId));
+  }
+
+  /**
+   * The tenant's analytics windows of one size ({@code minute}, {@code hour}, {@code day}) in a
+   * range; null bounds are context-service's defaults. A range it refuses is the caller's 400.
+   */
+  public Mono<JsonNode> analyticsWindows(String tenantId, String granularity, Instant from, Instant to) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("granularity", granularity);
+    values.put("from", from);
+    values.put("to", to);
+    values.values().removeIf(java.util.Objects::isNull);
+    return analytics(http.get().uri(uri -> {
+      uri.path("/internal/tenants/{tenant}/analytics/windows");
+      values.keySet().forEach(name -> uri.queryParam(name, "{" + name + "}"));
+      Map<String, Object> variables = new LinkedHashMap<>(values);
+      variables.put("tenant", tenantId);
+      return uri.build(variables);
+    }));
+  }
+
+  /** The analytics overview the client portal asks for ({@code timeRange}, {@code metrics}, comparisons, insights). */
+  public Mono<JsonNode> analyticsOverview(String tenantId, Object request) {
+    return analytics(http.post().uri("/internal/tenants/{tenant}/analytics/overview", tenantId).bodyValue(request));
+  }
+
+  /** The sales funnel and the leads that warmed up in a time range ({@code last_30_days}, ...). */
+  public Mono<JsonNode> salesFunnel(String tenantId, String timeRange) {
+    return analytics(http.get().uri("/internal/tenants/{tenant}/analytics/funnel?timeRange={range}", tenantId, timeRange));
+  }
+
+  private static Mono<JsonNode> analytics(WebClient.RequestHeadersSpec<?> call) {
+    return Downstream.read(Downstream.badRequestPassedOn(call.retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "analytics are");
+  }
 }

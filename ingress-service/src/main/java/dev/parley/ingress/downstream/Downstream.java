@@ -3,6 +3,7 @@ package dev.parley.ingress.downstream;
 import dev.parley.schemas.auth.ServiceIdentity;
 import java.time.Duration;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -31,6 +32,18 @@ final class Downstream {
             .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
         .timeout(timeout)
         .onErrorMap(e -> !(e instanceof ResponseStatusException), e -> unavailable(what, e));
+  }
+
+  /**
+   * A 400 of the internal API as the caller's 400, with its detail: where the other service owns the
+   * rule (analytics ranges, which depend on how long its windows are kept), ingress does not repeat it.
+   */
+  static <T> Mono<T> badRequestPassedOn(Mono<T> call) {
+    return call.onErrorMap(WebClientResponseException.BadRequest.class, e -> {
+      ProblemDetail problem = e.getResponseBodyAs(ProblemDetail.class);
+      return new ResponseStatusException(HttpStatus.BAD_REQUEST,
+          problem != null && problem.getDetail() != null ? problem.getDetail() : "the request was refused", e);
+    });
   }
 
   /** A 404 of the internal API as "nothing there". */

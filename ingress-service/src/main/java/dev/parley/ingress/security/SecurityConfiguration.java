@@ -102,6 +102,9 @@ class SecurityConfiguration {
             // Staff: write to customers, see profiles and leads.
             .pathMatchers(HttpMethod.POST, "/ai/conversations/*/agent-messages").hasRole(AGENT)
             .pathMatchers(HttpMethod.GET, "/ai/customers/*/profile", "/ai/leads").hasRole(AGENT)
+            // Staff: the tenant's analytics (live, historical, the portal's overview, the sales pipeline).
+            .pathMatchers(HttpMethod.GET, "/metrics", "/metrics/historical", "/ai/pipeline").hasRole(AGENT)
+            .pathMatchers(HttpMethod.POST, "/ai/analytics-overview").hasRole(AGENT)
             // Admins: what changes the assistant for every customer, or where data goes.
             .pathMatchers(HttpMethod.POST, "/ai/knowledge-base/documents").hasRole(ADMIN)
             .pathMatchers(HttpMethod.POST, "/ai/webhooks").hasRole(ADMIN)
