@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,12 +52,13 @@ class ContextScaleOutIT {
           .isEqualTo(200);
     }
 
-    // Once the group has settled (both instances answer 200, not 503), every conversation is in
-    // exactly one instance's local part.
+    // Once the group has settled (both instances answer 200, not 503, and both hold active tasks),
+    // every conversation is in exactly one instance's local part.
     int localFirst = 0;
     int localSecond = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline && localFirst + localSecond != 8) {
+    // The new instance may first take standby copies only, and its active tasks a rebalance later.
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && (localFirst + localSecond != 8 || localFirst <= 0 || localSecond <= 0)) {
       Thread.sleep(200);
       localFirst = localTotal(first, marker);
       localSecond = localTotal(second, marker);
@@ -76,6 +78,38 @@ class ContextScaleOutIT {
     }
   }
 
+  @Test
+  void shouldAnswerATenantsAnalyticsFromWhicheverInstanceIsAsked() throws Exception {
+    var stack = Pipeline.stack();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i < 6; i++) { // tenants over the analytics partitions split between two instances
+      String tenant = "scale-analytics-" + i + "-" + run;
+      tenants.add(tenant);
+      var customer = new Client(stack.ingressUrl(), stack.tokens().mint(tenant, "someone", Duration.ofHours(1)));
+      assertThat(customer.chat("{\"message\":\"hello\"}").status()).isEqualTo(200);
+    }
+    for (String tenant : tenants) {
+      String windows = "/internal/tenants/" + tenant + "/analytics/windows?granularity=hour&from=" + Instant.now().minusSeconds(3600)
+          + "&to=" + Instant.now().plusSeconds(3600);
+      String fromFirst = null;
+      String fromSecond = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) { // until both answer (not 503 while the group settles) and the turn is counted
+        var a = get(first, windows);
+        var b = get(second, windows);
+        fromFirst = a.statusCode() + " " + a.body();
+        fromSecond = b.statusCode() + " " + b.body();
+        if (a.statusCode() == 200 && b.statusCode() == 200 && Client.JSON.readTree(a.body()).get("total").get("turns").asLong() == 1) {
+          break;
+        }
+        Thread.sleep(300);
+      }
+      assertThat(fromFirst).as(tenant).startsWith("200 ").contains("\"tenantId\":\"" + tenant + "\"");
+      assertThat(fromSecond).as(tenant + ": the same answer from the other instance").isEqualTo(fromFirst);
+    }
+  }
+
   /** The instance's own count, or -1 while it answers 503 (rebalancing). */
   private static int localTotal(URI instance, String marker) throws Exception {
     var response = get(instance, list(marker) + "&scope=local");
@@ -90,7 +124,8 @@ class ContextScaleOutIT {
   void shouldAnswerOnlyParleysServiceIdentityOnTheInternalApi() throws Exception {
     var stack = Pipeline.stack();
     String path = list("anyone");
-    for (String internal : List.of(path, "/internal/tenants/" + SampleData.TENANT + "/conversation-counts")) {
+    for (String internal : List.of(path, "/internal/tenants/" + SampleData.TENANT + "/conversation-counts",
+        "/internal/tenants/" + SampleData.TENANT + "/analytics/live")) {
       for (String token : List.of("", stack.tokens().mintAdmin(SampleData.TENANT, "admin-1", Duration.ofHours(1)))) {
         var refused = HTTP.send(HttpRequest.newBuilder(first.resolve(internal)).header("Authorization", "Bearer " + token).build(),
             HttpResponse.BodyHandlers.ofString());
