@@ -47,7 +47,7 @@ class StreamsConfiguration {
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
     // Before any record is written: the schemas this service writes, with their BACKWARD rule.
     new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.TURNS, Topics.ENRICHED_TURNS, Topics.CONVERSATIONS, Topics.CONVERSATION_ERRORS, Topics.COMMAND_OUTCOMES, Topics.CONVERSATION_EVENTS, Topics.CUSTOMER_PROFILES, Topics.REPLIES,
-        Topics.REPLY_FAILURES, Topics.DEAD_LETTERS, Topics.ANALYTICS_MINUTE, Topics.ANALYTICS_HOUR, Topics.ANALYTICS_DAY));
+        Topics.REPLY_FAILURES, Topics.DEAD_LETTERS, Topics.ANALYTICS_MINUTE, Topics.ANALYTICS_HOUR, Topics.ANALYTICS_DAY, Topics.ALERTS));
     return new AvroSerdes(registryUrl);
   }
 

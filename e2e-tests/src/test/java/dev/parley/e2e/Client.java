@@ -59,6 +59,11 @@ final class Client {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Http put(String path, String json) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   Http delete(String path) {
     return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
   }

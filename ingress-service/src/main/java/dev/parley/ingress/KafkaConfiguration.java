@@ -26,7 +26,7 @@ class KafkaConfiguration {
   @Bean
   AvroSerdes avroSerdes(@Value("${parley.registry.url}") String registryUrl) {
     new SchemaRegistrySetup(registryUrl).ensure(List.of(Topics.INBOUND_MESSAGES, Topics.CONVERSATION_COMMANDS, Topics.KNOWLEDGE_DOCUMENTS,
-        Topics.SECURITY_AUDIT));
+        Topics.SECURITY_AUDIT, Topics.ALERT_RULES));
     return new AvroSerdes(registryUrl);
   }
 

@@ -1,5 +1,7 @@
 package dev.parley.schemas;
 
+import dev.parley.analytics.Alert;
+import dev.parley.analytics.AlertRules;
 import dev.parley.analytics.AnalyticsWindow;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.CommandOutcome;
@@ -105,10 +107,17 @@ public final class Topics {
   public static final Topic<AnalyticsWindow> ANALYTICS_DAY = new Topic<>(
       "parley.analytics-day", AnalyticsWindow.class, "tenantId", 3, false);
 
+  /** Each tenant's alert rules, the latest in force (compacted; a tombstone puts the defaults back). */
+  public static final Topic<AlertRules> ALERT_RULES = new Topic<>(
+      "parley.alert-rules", AlertRules.class, "tenantId", 1, true);
+  /** Alert rules starting and stopping to fire, keyed by tenant. */
+  public static final Topic<Alert> ALERTS = new Topic<>(
+      "parley.alerts", Alert.class, "tenantId", 3, false);
+
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,
       CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_COMMANDS, CONVERSATION_ERRORS, COMMAND_OUTCOMES, CONVERSATION_EVENTS, SECURITY_AUDIT, DEAD_LETTERS,
-      CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS, ANALYTICS_MINUTE, ANALYTICS_HOUR, ANALYTICS_DAY);
+      CUSTOMERS, DEALS, ML_INSIGHTS, INVENTORY, KNOWLEDGE_DOCUMENTS, ANALYTICS_MINUTE, ANALYTICS_HOUR, ANALYTICS_DAY, ALERT_RULES, ALERTS);
 
   /** The catalog's topic of that name. */
   public static java.util.Optional<Topic<?>> named(String name) {

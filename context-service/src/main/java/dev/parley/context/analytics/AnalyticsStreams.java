@@ -58,7 +58,7 @@ public class AnalyticsStreams implements SmartLifecycle {
     this.factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
       @Override
       public void configureBuilder(StreamsBuilder builder) {
-        AnalyticsTopology.define(builder, serdes);
+        AnalyticsTopology.define(builder, serdes, Clock.systemUTC());
       }
     });
     this.health = workers.register("analytics-streams");

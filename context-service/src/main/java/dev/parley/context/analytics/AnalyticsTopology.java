@@ -8,6 +8,7 @@ import dev.parley.events.ConversationEvent;
 import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
 import dev.parley.schemas.ValueSerdes;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -82,13 +83,14 @@ public final class AnalyticsTopology {
   }
 
   /** Builds the topology on its own builder: for tests and tools. */
-  public static Topology build(ValueSerdes serdes) {
+  public static Topology build(ValueSerdes serdes, Clock clock) {
     StreamsBuilder builder = new StreamsBuilder();
-    define(builder, serdes);
+    define(builder, serdes, clock);
     return builder.build();
   }
 
-  public static void define(StreamsBuilder builder, ValueSerdes serdes) {
+  /** @param clock the wall clock: alerts are raised only for windows that closed recently ({@link Alerts}) */
+  public static void define(StreamsBuilder builder, ValueSerdes serdes, Clock clock) {
     KStream<String, ConversationEvent> events = source(builder, serdes, Topics.CONVERSATION_EVENTS);
     KStream<String, AssistantReply> replies = source(builder, serdes, Topics.REPLIES);
     List<KStream<String, AnalyticsCounts>> sources = List.of(
@@ -109,10 +111,11 @@ public final class AnalyticsTopology {
         .selectKey((key, counts) -> counts.getTenantId(), Named.as("analytics-tenant-key"))
         .repartition(Repartitioned.with(Serdes.String(), serdes.valueSerde(AnalyticsCounts.class)).withName(BY_TENANT))
         .groupByKey(Grouped.with(Serdes.String(), serdes.valueSerde(AnalyticsCounts.class)));
+    KStream<String, AnalyticsWindow> published = null;
     for (Window window : Window.values()) {
       WindowPublisher.stores(window, serdes.valueSerde(AnalyticsCounts.class)).forEach(builder::addStateStore);
       // A record counts as long as its window is kept (the grace period is the publication's delay: see WindowPublisher).
-      byTenant.windowedBy(TimeWindows.ofSizeAndGrace(window.size, window.retention))
+      KStream<String, AnalyticsWindow> closed = byTenant.windowedBy(TimeWindows.ofSizeAndGrace(window.size, window.retention))
           .aggregate(() -> Counts.empty(""), (tenant, contribution, sum) -> Counts.add(sum, contribution),
               Named.as(window.store + "-sum"),
               Materialized.<String, AnalyticsCounts, WindowStore<Bytes, byte[]>>as(window.store)
@@ -120,9 +123,11 @@ public final class AnalyticsTopology {
                   .withRetention(window.retention.plus(window.size)))
           .toStream(Named.as(window.store + "-updates"))
           .process(() -> new WindowPublisher(window), Named.as(window.store + "-publish"),
-              WindowPublisher.pendingStore(window), WindowPublisher.publishedStore(window))
-          .to(window.topic.name(), Produced.with(Serdes.String(), serdes.valueSerde(window.topic)).withName(window.store + "-sink"));
+              WindowPublisher.pendingStore(window), WindowPublisher.publishedStore(window));
+      closed.to(window.topic.name(), Produced.with(Serdes.String(), serdes.valueSerde(window.topic)).withName(window.store + "-sink"));
+      published = published == null ? closed : published.merge(closed, Named.as(window.store + "-judged"));
     }
+    Alerts.define(builder, serdes, published, clock);
   }
 
   private static <V extends SpecificRecord> KStream<String, V> source(StreamsBuilder builder, ValueSerdes serdes, Topic<V> topic) {

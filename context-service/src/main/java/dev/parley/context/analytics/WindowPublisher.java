@@ -67,6 +67,9 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
     this.pending = context.getStateStore(pendingStore(window));
     this.published = context.getStateStore(publishedStore(window));
     context.schedule(CHECK_EVERY, PunctuationType.STREAM_TIME, this::publishClosed);
+    // Also by the wall clock, still judging closure by stream time: an update the stores' cache
+    // forwards after the record that moved stream time on would otherwise wait for the next one.
+    context.schedule(CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, wallClock -> publishClosed(context.currentStreamTimeMs()));
   }
 
   @Override
@@ -77,6 +80,9 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
   }
 
   private void publishClosed(long streamTime) {
+    if (streamTime < 0) {
+      return; // no record yet: stream time unknown
+    }
     long lastClosed = streamTime - window.size.toMillis() - window.grace.toMillis(); // the latest start of a closed window
     List<KeyValue<String, AnalyticsCounts>> closed = new ArrayList<>();
     try (var windows = pending.range(key(0, ""), key(lastClosed + 1, ""))) {

@@ -51,7 +51,7 @@ class AnalyticsReportsTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-reports-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/analytics-reports-" + UUID.randomUUID());
-    driver = new TopologyTestDriver(AnalyticsTopology.build(serdes), props);
+    driver = new TopologyTestDriver(AnalyticsTopology.build(serdes, java.time.Clock.systemUTC()), props);
     reports = new AnalyticsReports(window -> driver.<String, AnalyticsCounts>getWindowStore(window.store), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

@@ -101,7 +101,7 @@ class AnalyticsTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/analytics-test-" + UUID.randomUUID());
-    return new TopologyTestDriver(AnalyticsTopology.build(serdes), props);
+    return new TopologyTestDriver(AnalyticsTopology.build(serdes, java.time.Clock.systemUTC()), props);
   }
 
   @AfterEach

@@ -145,6 +145,12 @@ public class ContextClient {
     return analytics(http.get().uri("/internal/tenants/{tenant}/analytics/funnel?timeRange={range}", tenantId, timeRange));
   }
 
+  /** The alert rules in force for the tenant: its own, or the defaults ({@code "defaults": true}). */
+  public Mono<JsonNode> alertRules(String tenantId) {
+    return Downstream.read(http.get().uri("/internal/tenants/{tenant}/alert-rules", tenantId)
+        .retrieve().bodyToMono(JsonNode.class), TIMEOUT, "alert rules are");
+  }
+
   private static Mono<JsonNode> analytics(WebClient.RequestHeadersSpec<?> call) {
     return Downstream.read(Downstream.badRequestPassedOn(call.retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "analytics are");
   }

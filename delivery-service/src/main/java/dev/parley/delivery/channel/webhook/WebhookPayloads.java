@@ -1,6 +1,7 @@
 package dev.parley.delivery.channel.webhook;
 
 import dev.parley.delivery.channel.Outgoing;
+import dev.parley.analytics.Alert;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ConversationEvent;
 import java.util.LinkedHashMap;
@@ -8,7 +9,7 @@ import java.util.Map;
 
 /**
  * The JSON a webhook receives: a flat object with {@code type}, {@code eventId}, tenant and
- * conversation, then what the event says. Field names are the public contract; the Avro records
+ * conversation (an alert has none: its rule, window and figure instead), then what the event says. Field names are the public contract; the Avro records
  * behind them can grow without changing it.
  */
 final class WebhookPayloads {
@@ -21,6 +22,20 @@ final class WebhookPayloads {
     payload.put("type", outgoing.webhookType());
     payload.put("eventId", outgoing.id());
     payload.put("tenantId", outgoing.tenantId());
+    if (outgoing.event() instanceof Alert alert) {
+      payload.put("state", alert.getState().name().toLowerCase(java.util.Locale.ROOT));
+      payload.put("rule", alert.getRule().getName());
+      payload.put("metric", alert.getRule().getMetric().name().toLowerCase(java.util.Locale.ROOT));
+      payload.put("threshold", alert.getRule().getThreshold());
+      payload.put("granularity", alert.getRule().getGranularity().name().toLowerCase(java.util.Locale.ROOT));
+      payload.put("value", alert.getValue());
+      payload.put("events", alert.getEvents());
+      payload.put("windowStart", alert.getWindowStart().toString());
+      payload.put("windowEnd", alert.getWindowEnd().toString());
+      payload.put("summary", alert.getSummary());
+      payload.put("createdAt", alert.getRaisedAt().toString());
+      return payload;
+    }
     payload.put("conversationId", outgoing.conversationId());
     if (outgoing.event() instanceof AssistantReply reply) {
       payload.put("replyId", reply.getEventId());
