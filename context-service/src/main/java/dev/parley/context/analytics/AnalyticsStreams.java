@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -49,6 +50,10 @@ public class AnalyticsStreams implements SmartLifecycle {
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
     // A record it cannot count is dead-lettered; no customer is answered from here.
     config.put(dev.parley.context.conversation.DeadLetterOnProcessingError.ANSWER_CUSTOMERS, false);
+    // A record it cannot decode is skipped (logged without its bytes, counted in
+    // kafka_stream_task_dropped_records_total): the application that serves the topic dead-letters
+    // it, and a second letter for the same record would be re-driven twice.
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     this.factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
     this.factory.setBeanName("analyticsStreams"); // names its metrics (kafka_stream_*{spring_id="analyticsStreams"})
     this.factory.setAutoStartup(false); // started by this bean
