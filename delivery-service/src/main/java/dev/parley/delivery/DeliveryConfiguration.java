@@ -51,7 +51,7 @@ class DeliveryConfiguration {
 
   /** Binds {@code parley.delivery.webhooks.<tenant>: [{url, secret, events}]}. */
   static class Webhooks {
-    /** One registered callback and the events it wants ("reply", "conversation.escalated", "conversation.*"; none: all). */
+    /** One registered callback and the events it wants ("reply", "conversation.escalated", "conversation.*", "alert.*"; none: replies and conversation events). */
     public record Target(String url, String secret, List<String> events) {
     }
 

@@ -88,8 +88,9 @@ class AlertsIT {
     Client admin = new Client(stack.ingressUrl(), stack.tokens().mintAdmin("alerts-refused", "alerts-admin", Duration.ofHours(1)));
     Map<String, String> refusals = Map.of(
         "{\"rules\":[{\"name\":\"x\",\"metric\":\"revenue\",\"threshold\":1}]}", "metric must be",
-        "{\"rules\":[{\"name\":\"x\",\"metric\":\"error_rate\",\"threshold\":5}]}", "a rate's threshold is 0 to 1",
-        "{\"rules\":[{\"name\":\"x\",\"metric\":\"error_rate\",\"threshold\":-1}]}", "threshold must be 0 or more",
+        "{\"rules\":[{\"name\":\"x\",\"metric\":\"error_rate\",\"threshold\":5}]}", "a rate's threshold is more than 0 and at most 1",
+        "{\"rules\":[{\"name\":\"x\",\"metric\":\"error_rate\",\"threshold\":0}]}", "threshold must be more than 0",
+        "{\"rules\":[{\"name\":\"x\",\"metric\":\"reply_p95_ms\",\"threshold\":1e999}]}", "reply_p95_ms is at most 3600000",
         "{\"rules\":[{\"name\":\"x\",\"metric\":\"error_rate\",\"threshold\":0.1},{\"name\":\"x\",\"metric\":\"reply_p95_ms\",\"threshold\":9000}]}",
         "two rules are named x",
         "{\"rules\":[{\"name\":\"x\",\"metric\":\"error_rate\",\"threshold\":0.1,\"granularity\":\"week\"}]}", "granularity must be",

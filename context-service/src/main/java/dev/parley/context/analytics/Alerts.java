@@ -42,6 +42,10 @@ import org.apache.kafka.streams.state.Stores;
  * window with fewer events than the rule's minimum is not judged. A tenant without rules gets
  * {@link #DEFAULTS}; one that set an empty list gets none.
  *
+ * <p>A rule removed, renamed or given another metric while firing is forgotten without an alert. A
+ * firing rule whose tenant stops sending traffic stays firing until a window with enough events is
+ * judged below it.
+ *
  * <p>A window is judged only if it closed recently by the wall clock: replaying the topics after a
  * reset publishes every window again and must not raise a month of old alerts. A corrected revision
  * of a window is not judged again.
@@ -107,7 +111,16 @@ final class Alerts {
     };
   }
 
-  /** Judges each rule of the window's size; remembers which rules fire, by tenant, rule and size. */
+  /** Which rules fire, by tenant, size, rule and metric; the prefix up to the size is a tenant's rules of that size. */
+  static String firingKey(AnalyticsWindow window, AlertRule rule) {
+    return firingPrefix(window) + rule.getName() + "|" + rule.getMetric();
+  }
+
+  private static String firingPrefix(AnalyticsWindow window) {
+    return window.getTenantId() + "|" + window.getGranularity() + "|";
+  }
+
+  /** Judges each rule of the window's size; remembers which rules fire, by tenant, size, rule and metric. */
   private static final class Judge implements Processor<String, Judged, String, Alert> {
 
     private final Clock clock;
@@ -124,24 +137,42 @@ final class Alerts {
       this.firing = context.getStateStore(FIRING_STORE);
     }
 
+    /**
+     * A rule removed, renamed or given another metric while it fired is forgotten (no alert: the
+     * rule it was is gone), so the same name added again starts afresh.
+     */
+    private void forgetRemovedRules(AnalyticsWindow window, List<AlertRule> rules) {
+      List<String> gone = new java.util.ArrayList<>();
+      try (var fired = firing.prefixScan(firingPrefix(window), new org.apache.kafka.common.serialization.StringSerializer())) {
+        fired.forEachRemaining(entry -> {
+          if (rules.stream().noneMatch(rule -> firingKey(window, rule).equals(entry.key))) {
+            gone.add(entry.key);
+          }
+        });
+      }
+      gone.forEach(firing::delete);
+    }
+
     @Override
     public void process(Record<String, Judged> record) {
       AnalyticsWindow window = record.value().window();
-      List<AlertRule> rules = record.value().rules() == null ? DEFAULTS : record.value().rules().getRules();
+      List<AlertRule> rules = (record.value().rules() == null ? DEFAULTS : record.value().rules().getRules()).stream()
+          .filter(rule -> rule.getGranularity() == window.getGranularity()).toList();
+      forgetRemovedRules(window, rules);
       AnalyticsSummary summary = null;
       for (AlertRule rule : rules) {
-        if (rule.getGranularity() != window.getGranularity()) {
-          continue;
-        }
         summary = summary != null ? summary : AnalyticsSummary.of(window.getCounts());
         Measure measure = measure(rule.getMetric(), summary);
         if (measure == null || measure.events() < rule.getMinimumEvents()) {
           continue;
         }
-        String key = window.getTenantId() + "|" + rule.getName() + "|" + rule.getGranularity();
-        boolean wasFiring = firing.get(key) != null;
+        String key = firingKey(window, rule);
+        Long firingSince = firing.get(key);
+        if (firingSince != null && window.getWindowStart().toEpochMilli() <= firingSince) {
+          continue; // a window older than the one that started it firing (published late): it says nothing new
+        }
         boolean reached = measure.value() >= rule.getThreshold();
-        if (reached == wasFiring) {
+        if (reached == (firingSince != null)) {
           continue;
         }
         if (reached) {
@@ -149,9 +180,10 @@ final class Alerts {
         } else {
           firing.delete(key);
         }
+        String identity = window.getTenantId() + "|" + rule.getName() + "|" + rule.getGranularity();
         AlertState state = reached ? AlertState.FIRING : AlertState.RESOLVED;
         context.forward(record.withValue(Alert.newBuilder()
-            .setEventId(UUID.nameUUIDFromBytes((key + "|" + window.getWindowStart().toEpochMilli() + "|" + state)
+            .setEventId(UUID.nameUUIDFromBytes((identity + "|" + window.getWindowStart().toEpochMilli() + "|" + state)
                 .getBytes(StandardCharsets.UTF_8)).toString())
             .setTenantId(window.getTenantId())
             .setState(state)

@@ -114,9 +114,20 @@ class AnalyticsController {
           return analytics.owner(tenantId);
         })
         .subscribeOn(Schedulers.boundedElastic()) // store metadata and RocksDB reads block
-        .flatMap(owner -> analytics.isSelf(owner) || request.getHeaders().containsHeader(FORWARDED)
-            ? Mono.fromCallable(() -> answer.apply(new AnalyticsReports(analytics::store, clock))).subscribeOn(Schedulers.boundedElastic())
-            : forward(owner, request, body));
+        .flatMap(owner -> {
+          if (analytics.isSelf(owner)) {
+            return Mono.fromCallable(() -> answer.apply(new AnalyticsReports(analytics::store, clock))).subscribeOn(Schedulers.boundedElastic());
+          }
+          // Not here: forwarded once, to the instance the metadata names. A forwarded request that
+          // finds the windows moved on (a rebalance in between) is a 503, never another instance's zeros.
+          if (request.getHeaders().containsHeader(FORWARDED) || HostInfo.unavailable().equals(owner)) {
+            return Mono.error(new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                "the tenant's analytics windows are moving between instances; retry shortly"));
+          }
+          return forward(owner, request, body);
+        })
+        .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+            "no instance holds the tenant's analytics windows yet; retry shortly")));
   }
 
   private Mono<Object> forward(HostInfo owner, ServerHttpRequest request, Object body) {

@@ -112,7 +112,7 @@ final class AnalyticsReports {
       throw badRequest(name(window) + " windows are kept for " + window.retention.toDays() + " days: from must be "
           + kept + " or later" + (window == Window.DAY ? "" : ", or ask a coarser granularity"));
     }
-    long windows = Duration.between(start, to).toMillis() / window.size.toMillis() + 1;
+    long windows = -Math.floorDiv(-Duration.between(start, to).toMillis(), window.size.toMillis()); // rounded up
     if (windows > MAX_WINDOWS) {
       throw badRequest("that range holds " + windows + " " + name(window) + " windows; at most " + MAX_WINDOWS
           + " at once: narrow the range or ask a coarser granularity");
@@ -164,7 +164,8 @@ final class AnalyticsReports {
       }
     }
     List<Insight> observations = insights
-        ? Insights.of(current, previous, range).stream().filter(insight -> metrics.stream()
+        ? Insights.of(current, previous, range, (double) Duration.between(bounds.from(), bounds.to()).toMillis()
+            / Duration.between(bounds.previousFrom(), bounds.from()).toMillis()).stream().filter(insight -> metrics.stream()
             .anyMatch(metric -> metric.key().equals(insight.metric()))).toList()
         : null;
     return new Overview(tenantId, range.key(), bounds.from(), bounds.to(), name(range.window), figures, changes,

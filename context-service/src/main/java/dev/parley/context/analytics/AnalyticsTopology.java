@@ -123,7 +123,7 @@ public final class AnalyticsTopology {
                   .withRetention(window.retention.plus(window.size)))
           .toStream(Named.as(window.store + "-updates"))
           .process(() -> new WindowPublisher(window), Named.as(window.store + "-publish"),
-              WindowPublisher.pendingStore(window), WindowPublisher.publishedStore(window));
+              WindowPublisher.pendingStore(window), WindowPublisher.publishedStore(window), window.store);
       closed.to(window.topic.name(), Produced.with(Serdes.String(), serdes.valueSerde(window.topic)).withName(window.store + "-sink"));
       published = published == null ? closed : published.merge(closed, Named.as(window.store + "-judged"));
     }

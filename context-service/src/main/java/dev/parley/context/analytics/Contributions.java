@@ -6,6 +6,7 @@ import dev.parley.analytics.ModelUsageStats;
 import dev.parley.analytics.ToolStats;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ConversationEvent;
+import dev.parley.events.DeliveredKind;
 import dev.parley.events.DeliveryReceipt;
 import dev.parley.events.EnrichedTurn;
 import dev.parley.events.ReplyAuthor;
@@ -95,8 +96,14 @@ final class Contributions {
         .build();
   }
 
-  /** A delivery receipt: by channel and status. */
+  /**
+   * A delivery receipt: by channel and status. An alert's delivery counts for nothing: it is not a
+   * customer's, and a tenant's broken webhook would otherwise keep its own delivery-failure alert firing.
+   */
   static AnalyticsCounts of(DeliveryReceipt receipt) {
+    if (receipt.getKind() == DeliveredKind.ALERT) {
+      return null;
+    }
     return AnalyticsCounts.newBuilder(Counts.empty(receipt.getTenantId()))
         .setDeliveries(Map.of(receipt.getChannel().name(), Map.of(receipt.getStatus().name(), 1L)))
         .build();

@@ -22,7 +22,11 @@ final class Insights {
   private Insights() {
   }
 
-  static List<Insight> of(AnalyticsSummary now, AnalyticsSummary before, TimeRange range) {
+  /**
+   * @param elapsed how much of a whole period the current one has run (its last window is still
+   *                open): volumes are compared with the previous period's at the same pace
+   */
+  static List<Insight> of(AnalyticsSummary now, AnalyticsSummary before, TimeRange range, double elapsed) {
     List<Insight> insights = new ArrayList<>();
     String previous = previousPeriod(range);
     if (now.turns() == 0 && now.conversationsStarted() == 0) {
@@ -30,7 +34,7 @@ final class Insights {
           + (before.turns() > 0 ? " (" + before.turns() + " turns in " + previous + ")." : ".")));
       return insights;
     }
-    change(insights, "conversations", "Conversations started", now.conversationsStarted(), before.conversationsStarted(), previous);
+    change(insights, "conversations", "Conversations started", now.conversationsStarted(), before.conversationsStarted() * elapsed, previous);
 
     Long p95 = now.replyMs().p95();
     Long p95Before = before.replyMs().p95();
@@ -84,10 +88,11 @@ final class Insights {
       }
     });
 
-    if (now.costUsd() >= 0.01 && before.costUsd() > 0 && Math.abs(now.costUsd() - before.costUsd()) >= 0.25 * before.costUsd()) {
-      insights.add(new Insight("costs", "Model spend " + (now.costUsd() > before.costUsd() ? "rose" : "fell") + " to "
-          + String.format(Locale.ROOT, "$%.2f", now.costUsd()) + " from " + String.format(Locale.ROOT, "$%.2f", before.costUsd())
-          + " in " + previous + "."));
+    double spendAtPace = before.costUsd() * elapsed;
+    if (now.costUsd() >= 0.01 && spendAtPace > 0 && Math.abs(now.costUsd() - spendAtPace) >= 0.25 * spendAtPace) {
+      insights.add(new Insight("costs", "Model spend " + (now.costUsd() > spendAtPace ? "rose" : "fell") + " to "
+          + String.format(Locale.ROOT, "$%.2f", now.costUsd()) + ", against " + String.format(Locale.ROOT, "$%.2f", spendAtPace)
+          + " at the pace of " + previous + "."));
     }
 
     Double rating = now.meanFeedbackRating();
@@ -110,10 +115,11 @@ final class Insights {
     return insights.size() > MAX ? List.copyOf(insights.subList(0, MAX)) : insights;
   }
 
-  private static void change(List<Insight> insights, String metric, String what, long now, long before, String previous) {
+  /** A volume against the previous period's at the same pace ({@code before} already scaled to the time elapsed). */
+  private static void change(List<Insight> insights, String metric, String what, long now, double before, String previous) {
     if (Math.min(now, before) >= ENOUGH && Math.abs(now - before) >= NOTABLE_CHANGE * before) {
-      insights.add(new Insight(metric, what + " " + (now > before ? "rose " : "fell ") + percent(Math.abs(now - before), before)
-          + " on " + previous + " (" + now + " against " + before + ")."));
+      insights.add(new Insight(metric, what + " " + (now > before ? "rose " : "fell ") + Math.round(100 * Math.abs(now - before) / before)
+          + "% on the pace of " + previous + " (" + now + ", against " + Math.round(before) + " at that pace)."));
     }
   }
 

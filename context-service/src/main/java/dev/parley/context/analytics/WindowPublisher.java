@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -17,6 +18,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -33,8 +36,12 @@ import org.apache.kafka.streams.state.Stores;
  */
 final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCounts, String, AnalyticsWindow> {
 
-  /** How often (in stream time) windows past their grace period are looked for. */
+  /** How often (in stream time, and by the wall clock) windows past their grace period are looked for. */
   static final Duration CHECK_EVERY = Duration.ofSeconds(10);
+  /** Records this close to the wall clock mean the task reads as they are written. */
+  static final Duration LIVE_LAG = Duration.ofMinutes(2);
+  /** How far behind the wall clock a live task takes time to be when its partition is quiet. */
+  static final Duration LIVE_ALLOWANCE = Duration.ofSeconds(30);
 
   private final Window window;
   private ProcessorContext<String, AnalyticsWindow> context;
@@ -42,6 +49,9 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
   private KeyValueStore<String, AnalyticsCounts> pending;
   /** How many times each window was published, by {@link #key}, for as long as the window is kept. */
   private KeyValueStore<String, Integer> published;
+  /** The window sums themselves: read when publishing, through their cache, so nothing still cached is left out. */
+  private TimestampedWindowStore<String, AnalyticsCounts> sums;
+  private boolean live;
 
   WindowPublisher(Window window) {
     this.window = window;
@@ -66,10 +76,14 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
     this.context = context;
     this.pending = context.getStateStore(pendingStore(window));
     this.published = context.getStateStore(publishedStore(window));
+    this.sums = context.getStateStore(window.store);
     context.schedule(CHECK_EVERY, PunctuationType.STREAM_TIME, this::publishClosed);
-    // Also by the wall clock, still judging closure by stream time: an update the stores' cache
-    // forwards after the record that moved stream time on would otherwise wait for the next one.
-    context.schedule(CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, wallClock -> publishClosed(context.currentStreamTimeMs()));
+    // Also by the wall clock. While the task reads records as they are written ("live"), the wall
+    // clock closes a window too: a quiet partition's stream time stands still, and its last windows
+    // would wait for a record that may not come (nor would their alerts). While it catches up or
+    // replays, only the records' time closes windows.
+    context.schedule(CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, wallClock -> publishClosed(live
+        ? Math.max(context.currentStreamTimeMs(), wallClock - LIVE_ALLOWANCE.toMillis()) : context.currentStreamTimeMs()));
   }
 
   @Override
@@ -77,6 +91,7 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
     if (update.value() != null) {
       pending.put(key(update.key().window().start(), update.key().key()), update.value());
     }
+    live = context.currentSystemTimeMs() - update.timestamp() < LIVE_LAG.toMillis();
   }
 
   private void publishClosed(long streamTime) {
@@ -94,16 +109,18 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
       Integer before = published.get(entry.key);
       int revision = before == null ? 0 : before + 1;
       long end = start + window.size.toMillis();
+      ValueAndTimestamp<AnalyticsCounts> current = sums.fetch(tenant, start);
+      // Marked published first: should what follows fail, this window is not retried every 10 s ahead of the others.
+      published.put(entry.key, revision);
+      pending.delete(entry.key);
       context.forward(new Record<>(tenant, AnalyticsWindow.newBuilder()
           .setTenantId(tenant)
           .setGranularity(window.granularity)
           .setWindowStart(Instant.ofEpochMilli(start))
           .setWindowEnd(Instant.ofEpochMilli(end))
-          .setCounts(entry.value)
+          .setCounts(current != null ? current.value() : entry.value)
           .setRevision(revision)
           .build(), end - 1));
-      published.put(entry.key, revision);
-      pending.delete(entry.key);
     }
     // Windows no longer kept cannot change again: forget their revisions.
     List<String> forgotten = new ArrayList<>();
@@ -115,7 +132,7 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
 
   /** Start first, zero-padded: the store's byte order is time order, so closed windows are a range. */
   static String key(long start, String tenant) {
-    return String.format("%015d|%s", Math.max(start, 0), tenant);
+    return String.format(Locale.ROOT, "%015d|%s", Math.max(start, 0), tenant);
   }
 
   private static long start(String key) {

@@ -36,11 +36,15 @@ class AlertsTest {
   private TopologyTestDriver driver;
 
   private TopologyTestDriver application(Instant now) {
+    return application(now, now);
+  }
+
+  private TopologyTestDriver application(Instant now, Instant wallClock) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerts-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/alerts-test-" + UUID.randomUUID());
-    driver = new TopologyTestDriver(AnalyticsTopology.build(serdes, Clock.fixed(now, ZoneOffset.UTC)), props);
+    driver = new TopologyTestDriver(AnalyticsTopology.build(serdes, Clock.fixed(now, ZoneOffset.UTC)), props, wallClock);
     return driver;
   }
 
@@ -82,8 +86,8 @@ class AlertsTest {
     tick(DAY.plus(Duration.ofMinutes(10)));
 
     assertThat(alerts()).extracting(a -> a.getTenantId() + " " + a.getState() + " " + a.getRule().getName())
+        .as("the tenant's own rule instead of the defaults, and nothing for the tenant that wants none")
         .containsExactly("acme-motors FIRING slow");
-    assertThat(alerts()).isEmpty();
   }
 
   @Test
@@ -95,6 +99,50 @@ class AlertsTest {
     assertThat(driver.createOutputTopic(Topics.ANALYTICS_MINUTE.name(), Serdes.String().deserializer(),
         serdes.valueSerde(Topics.ANALYTICS_MINUTE).deserializer()).readValuesToList()).as("the windows are published").isNotEmpty();
     assertThat(alerts()).isEmpty();
+  }
+
+  @Test
+  void shouldCloseAQuietPartitionsWindowsByTheWallClockWhileLive() {
+    Instant now = DAY.plus(Duration.ofMinutes(3));
+    application(now, DAY.plusSeconds(70));
+    replies("acme-motors", DAY.plusSeconds(65), 12, 12, 800); // read as they are written; then nothing more
+    assertThat(alerts()).as("stream time has not passed the grace period").isEmpty();
+
+    driver.advanceWallClockTime(Duration.ofMinutes(4)); // past the window's end, grace and allowance by the wall clock
+
+    assertThat(alerts()).extracting(a -> a.getState() + " " + a.getRule().getName()).containsExactly("FIRING errors");
+  }
+
+  @Test
+  void shouldNotJudgeACorrectedWindowAgain() {
+    application(DAY.plus(Duration.ofMinutes(12)));
+    replies("acme-motors", DAY.plusSeconds(65), 12, 0, 800);
+    tick(DAY.plus(Duration.ofMinutes(5)));
+    replies("acme-motors", DAY.plusSeconds(70), 12, 12, 800); // after the window was published: a correction
+    tick(DAY.plus(Duration.ofMinutes(6)));
+
+    assertThat(driver.createOutputTopic(Topics.ANALYTICS_MINUTE.name(), Serdes.String().deserializer(),
+        serdes.valueSerde(Topics.ANALYTICS_MINUTE).deserializer()).readValuesToList())
+        .filteredOn(window -> window.getTenantId().equals("acme-motors")).extracting(w -> w.getRevision())
+        .containsExactly(0, 1);
+    assertThat(alerts()).as("a window is judged once, as first published").isEmpty();
+  }
+
+  @Test
+  void shouldForgetARuleRemovedWhileFiringSoItFiresAfreshWhenAddedAgain() {
+    application(DAY.plus(Duration.ofMinutes(12)));
+    replies("acme-motors", DAY.plusSeconds(65), 12, 12, 800);
+    tick(DAY.plus(Duration.ofMinutes(4)));
+    rules("acme-motors"); // none: the firing "errors" is forgotten at the next window judged
+    replies("acme-motors", DAY.plusSeconds(245), 12, 12, 800);
+    tick(DAY.plus(Duration.ofMinutes(7)));
+    driver.createInputTopic(Topics.ALERT_RULES.name(), Serdes.String().serializer(), serdes.valueSerde(Topics.ALERT_RULES).serializer())
+        .pipeInput("acme-motors", null, DAY); // the defaults again
+    replies("acme-motors", DAY.plusSeconds(425), 12, 12, 800);
+    tick(DAY.plus(Duration.ofMinutes(10)));
+
+    assertThat(alerts()).extracting(a -> a.getState() + " " + a.getWindowStart())
+        .containsExactly("FIRING 2026-11-30T00:01:00Z", "FIRING 2026-11-30T00:07:00Z");
   }
 
   @Test

@@ -142,8 +142,9 @@ class AnalyticsReportsTest {
     assertThat(started.previous()).isEqualTo(10L);
     assertThat(started.change()).isEqualTo(10.0);
     assertThat(started.changePercent()).isEqualTo(100.0);
+    // 23 h 34.5 min of the 24 h have run: 10 in the previous 24 hours is 9.83 at that pace (20 is 104% more).
     assertThat(overview.insights()).extracting(Insight::text).contains(
-        "Conversations started rose 100% on the previous 24 hours (20 against 10).");
+        "Conversations started rose 104% on the pace of the previous 24 hours (20, against 10 at that pace).");
     assertThat(overview.insights()).anySatisfy(insight -> assertThat(insight.text()).startsWith("Replies got slower: 95% arrived within 3.0 s"));
     assertThat(overview.insights()).extracting(Insight::metric).as("only about the metrics asked for")
         .containsOnly("conversations", "response_time");

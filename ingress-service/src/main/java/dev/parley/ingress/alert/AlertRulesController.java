@@ -12,6 +12,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -46,6 +47,8 @@ import tools.jackson.databind.JsonNode;
 class AlertRulesController {
 
   static final int MAX_RULES = 20;
+  /** Latencies are recorded up to an hour. */
+  static final double MAX_P95_MS = 3_600_000;
 
   /** One rule as an admin writes it. */
   record Rule(
@@ -54,14 +57,17 @@ class AlertRulesController {
       @NotNull(message = "metric is required")
       @Pattern(regexp = "(?i)error_rate|reply_p95_ms|frustration_rate|delivery_failure_rate",
           message = "metric must be error_rate, reply_p95_ms, frustration_rate or delivery_failure_rate") String metric,
-      @NotNull(message = "threshold is required") @PositiveOrZero(message = "threshold must be 0 or more") Double threshold,
+      @NotNull(message = "threshold is required") @Positive(message = "threshold must be more than 0") Double threshold,
       @Pattern(regexp = "(?i)minute|hour|day", message = "granularity must be minute, hour or day") String granularity,
       @PositiveOrZero(message = "minimumEvents must be 0 or more") Long minimumEvents) {
 
     AlertRule toAvro() {
       AlertMetric kind = AlertMetric.valueOf(metric.toUpperCase(Locale.ROOT));
       if (kind != AlertMetric.REPLY_P95_MS && threshold > 1) {
-        throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "rule " + name + ": a rate's threshold is 0 to 1 (0.1 is 10%)");
+        throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "rule " + name + ": a rate's threshold is more than 0 and at most 1 (0.1 is 10%)");
+      }
+      if (kind == AlertMetric.REPLY_P95_MS && !(threshold <= MAX_P95_MS)) { // also refuses Infinity ("1e999")
+        throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "rule " + name + ": reply_p95_ms is at most " + (long) MAX_P95_MS + " (an hour)");
       }
       return new AlertRule(name, kind, threshold,
           Granularity.valueOf((granularity == null ? "minute" : granularity).toUpperCase(Locale.ROOT)),
@@ -99,12 +105,20 @@ class AlertRulesController {
       }
       rules.add(rule.toAvro());
     }
-    AlertRules saved = new AlertRules(caller.tenantId(), rules, caller.userId(), Instant.now());
+    // Milliseconds, as Avro keeps it: the PUT answers what a later GET shows.
+    AlertRules saved = new AlertRules(caller.tenantId(), rules, caller.userId(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     return Mono.fromFuture(() -> kafka.send(Topics.ALERT_RULES.name(), caller.tenantId(), saved))
         .onErrorMap(e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the rules could not be saved right now; retry", e))
         .doOnNext(sent -> audit.done(caller, "alert-rules.replace", rules.size() + " rules"))
-        .map(sent -> Map.of("tenantId", caller.tenantId(), "defaults", false, "rules", rules.stream().map(AlertRulesController::view).toList(),
-            "updatedBy", caller.userId(), "updatedAt", saved.getUpdatedAt().toString()));
+        .map(sent -> {
+          Map<String, Object> view = new java.util.LinkedHashMap<>(); // updatedBy may be null
+          view.put("tenantId", caller.tenantId());
+          view.put("defaults", false);
+          view.put("rules", rules.stream().map(AlertRulesController::view).toList());
+          view.put("updatedBy", caller.userId());
+          view.put("updatedAt", saved.getUpdatedAt().toString());
+          return view;
+        });
   }
 
   /** A rule as GET shows it (context-service's view of the same rule). */

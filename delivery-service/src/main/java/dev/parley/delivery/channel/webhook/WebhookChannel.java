@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One callback URL a tenant registered: the events it wants ("reply", "conversation.escalated",
- * "conversation.*"; none listed means all), each delivered as JSON signed with the tenant's secret.
+ * "conversation.*", "alert.*"; none listed means replies and conversation events), each delivered as JSON signed with the tenant's secret.
  */
 public final class WebhookChannel implements Outbound {
 
@@ -39,7 +39,10 @@ public final class WebhookChannel implements Outbound {
   /** Whether this webhook subscribed to the event. */
   public boolean wants(Outgoing outgoing) {
     String type = outgoing.webhookType();
-    return events.isEmpty() || events.stream().anyMatch(wanted -> wanted.equals(type)
+    if (events.isEmpty()) { // replies and conversation events; alerts only when asked for (older receivers never knew them)
+      return !type.startsWith("alert.");
+    }
+    return events.stream().anyMatch(wanted -> wanted.equals(type)
         || wanted.endsWith(".*") && type.startsWith(wanted.substring(0, wanted.length() - 1)));
   }
 

@@ -3,6 +3,11 @@ package dev.parley.delivery.channel.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.delivery.channel.Outgoing;
+import dev.parley.analytics.Alert;
+import dev.parley.analytics.AlertMetric;
+import dev.parley.analytics.AlertRule;
+import dev.parley.analytics.AlertState;
+import dev.parley.analytics.Granularity;
 import dev.parley.events.AssistantReply;
 import dev.parley.events.ChannelInfo;
 import dev.parley.events.ChannelType;
@@ -37,11 +42,30 @@ class WebhookChannelTest {
       .setEventId("e-2").setTenantId("t").setConversationId("c").setType(ConversationEventType.CLOSED)
       .setCauseId("cmd-2").setCreatedAt(Instant.EPOCH).build());
 
+  private static final Outgoing FIRING = Outgoing.of(Alert.newBuilder()
+      .setEventId("a-1").setTenantId("t").setState(AlertState.FIRING)
+      .setRule(new AlertRule("errors", AlertMetric.ERROR_RATE, 0.1, Granularity.MINUTE, 10L))
+      .setValue(0.25).setEvents(12).setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH.plusSeconds(60))
+      .setSummary("Fallback replies were 25% of 12 replies").setRaisedAt(Instant.EPOCH).build());
+
   @Test
-  void shouldWantEveryEventWhenSubscribedToNone() {
+  void shouldWantRepliesAndConversationEventsButNotAlertsWhenSubscribedToNone() {
     WebhookChannel all = hook(List.of());
 
     assertThat(List.of(REPLY, ESCALATED, CLOSED)).allMatch(all::wants);
+    assertThat(all.wants(FIRING)).as("alerts are asked for by name").isFalse();
+    assertThat(hook(List.of("alert.*")).wants(FIRING)).isTrue();
+    assertThat(hook(List.of("alert.resolved")).wants(FIRING)).isFalse();
+  }
+
+  @Test
+  void shouldDescribeAnAlertByItsRuleWindowAndFigureWithoutAConversation() {
+    Map<String, Object> alert = WebhookPayloads.of(FIRING);
+
+    assertThat(alert).containsEntry("type", "alert.firing").containsEntry("state", "firing").containsEntry("rule", "errors")
+        .containsEntry("metric", "error_rate").containsEntry("value", 0.25).containsEntry("events", 12L)
+        .containsEntry("windowStart", "1970-01-01T00:00:00Z").doesNotContainKey("conversationId");
+    assertThat(FIRING.conversationId()).as("one rule's alerts keep their order").isEqualTo("alert:errors");
   }
 
   @Test
