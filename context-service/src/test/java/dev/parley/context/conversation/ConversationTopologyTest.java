@@ -231,7 +231,7 @@ class ConversationTopologyTest {
 
     assertThat(enriched.readValue().getTurn().getText()).as("the model gets the whole burst").hasSizeGreaterThan(15_000);
     String kept = store().get(key).getRecentMessages().get(0).getText();
-    assertThat(kept).hasSize(ConversationProcessor.KEPT_CHARACTERS + " […]".length()).endsWith("[…]");
+    assertThat(kept).hasSize(RecentMessages.KEPT_CHARACTERS + " […]".length()).endsWith("[…]");
   }
 
   @Test
