@@ -38,7 +38,7 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
 
   /** How often (in stream time, and by the wall clock) windows past their grace period are looked for. */
   static final Duration CHECK_EVERY = Duration.ofSeconds(10);
-  /** Records this close to the wall clock mean the task reads as they are written. */
+  /** A task whose stream time is this close to the wall clock reads records as they are written. */
   static final Duration LIVE_LAG = Duration.ofMinutes(2);
   /** How far behind the wall clock a live task takes time to be when its partition is quiet. */
   static final Duration LIVE_ALLOWANCE = Duration.ofSeconds(30);
@@ -91,7 +91,8 @@ final class WindowPublisher implements Processor<Windowed<String>, AnalyticsCoun
     if (update.value() != null) {
       pending.put(key(update.key().window().start(), update.key().key()), update.value());
     }
-    live = context.currentSystemTimeMs() - update.timestamp() < LIVE_LAG.toMillis();
+    // Judged by the task's stream time, not this update's own (a late record's window is old, the task is not).
+    live = context.currentSystemTimeMs() - context.currentStreamTimeMs() < LIVE_LAG.toMillis();
   }
 
   private void publishClosed(long streamTime) {
