@@ -125,7 +125,7 @@ class ContextScaleOutIT {
     var stack = Pipeline.stack();
     String path = list("anyone");
     for (String internal : List.of(path, "/internal/tenants/" + SampleData.TENANT + "/conversation-counts",
-        "/internal/tenants/" + SampleData.TENANT + "/analytics/live")) {
+        "/internal/tenants/" + SampleData.TENANT + "/analytics/live", "/internal/tenants/" + SampleData.TENANT + "/alert-rules")) {
       for (String token : List.of("", stack.tokens().mintAdmin(SampleData.TENANT, "admin-1", Duration.ofHours(1)))) {
         var refused = HTTP.send(HttpRequest.newBuilder(first.resolve(internal)).header("Authorization", "Bearer " + token).build(),
             HttpResponse.BodyHandlers.ofString());
