@@ -82,6 +82,7 @@ class AccessMatrixIT {
         "{\"message\":\"" + markerB + " what about financing?\",\"conversationId\":\"" + conversationB + "\"}").status()).isEqualTo(200);
     var staff = new Client(stack.ingressUrl(), tokens.get(Party.AGENT));
     staff.poll("/ai/customers/c-1001/profile", profile -> true);
+    staff.poll("/ai/conversations/" + conversationA + "/transcript", transcript -> true); // indexed a moment after the reply
     webhookUrl = "https://crm.example.com/" + markerA;
     var registered = new Client(stack.ingressUrl(), tokens.get(Party.ADMIN)).post("/ai/webhooks", "{\"url\":\"" + webhookUrl + "\"}");
     assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -112,6 +113,7 @@ class AccessMatrixIT {
     return List.of(
         new Row("GET", "/ai/conversations", "/ai/conversations?limit=200&updatedSince=" + since, null, expect(200, 200, 200, 200, 200)),
         new Row("GET", "/ai/conversations/{conversationId}", conversation, null, expect(200, 404, 200, 404, 200)),
+        new Row("GET", "/ai/conversations/{conversationId}/transcript", conversation + "/transcript", null, expect(200, 404, 200, 404, 200)),
         new Row("GET", "/ai/conversations/{conversationId}/stream", conversation + "/stream?messageId=" + messageA, null,
             expect(200, 404, 200, 200, 200)),
         new Row("PATCH", "/ai/conversations/{conversationId}", conversation, "{\"customerName\":\"Maria Lopez\"}",

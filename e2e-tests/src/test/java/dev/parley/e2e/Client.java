@@ -54,6 +54,11 @@ final class Client {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
+  /** A GET with headers (name, value, name, value, ...): {@code Accept} and the like. */
+  Http get(String path, String... headers) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).headers(headers).GET());
+  }
+
   Http post(String path, String json) {
     return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)));
@@ -75,7 +80,11 @@ final class Client {
 
   /** GETs the path until it answers 200 with a body the condition accepts (state is eventually consistent). */
   JsonNode poll(String path, java.util.function.Predicate<JsonNode> ready) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    return poll(path, ready, Duration.ofSeconds(30));
+  }
+
+  JsonNode poll(String path, java.util.function.Predicate<JsonNode> ready, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     Http last = null;
     while (System.nanoTime() < deadline) {
       last = get(path);

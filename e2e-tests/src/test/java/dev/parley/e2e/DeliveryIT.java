@@ -155,7 +155,7 @@ class DeliveryIT {
     return requests.get();
   }
 
-  private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+  static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
     var stack = Pipeline.stack();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
         new StringSerializer(), new AvroSerdes(stack.registryUrl()).<V>valueSerde(topic).serializer())) {

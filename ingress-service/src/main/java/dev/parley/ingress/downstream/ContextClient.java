@@ -20,6 +20,8 @@ import tools.jackson.databind.JsonNode;
 public class ContextClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** context-service gives itself 10 s to read a transcript from the topics. */
+  private static final Duration TRANSCRIPT_TIMEOUT = Duration.ofSeconds(12);
 
   /**
    * Filters of a conversation list (null means any).
@@ -30,10 +32,16 @@ public class ContextClient {
       Instant updatedSince, String owner, int offset, int limit) {
   }
 
+  /** The largest transcript read whole (a request body's limit, 1 MB, is too small for a long conversation's). */
+  private static final int TRANSCRIPT_BYTES = 32 * 1024 * 1024;
+
   private final WebClient http;
+  private final WebClient transcripts;
 
   ContextClient(WebClient.Builder builder, ServiceIdentity identity, @Value("${parley.context.url}") String url) {
     this.http = Downstream.client(builder, identity, url);
+    this.transcripts = Downstream.client(builder.clone().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(TRANSCRIPT_BYTES)),
+        identity, url);
   }
 
   public Mono<JsonNode> conversations(String tenantId, ConversationQuery query) {
@@ -78,6 +86,17 @@ public class ContextClient {
     return Downstream.read(Downstream.emptyWhenNotFound(http.get()
         .uri("/internal/tenants/{tenant}/conversations/{id}?messages=false", tenantId, conversationId)
         .retrieve().bodyToMono(JsonNode.class)), TIMEOUT, "conversation queries are");
+  }
+
+  /**
+   * A conversation's transcript from the topics ({@code events}, each with every field, and
+   * {@code missing}); empty when there is no such conversation. Reading a long conversation's
+   * records takes longer than a keyed lookup.
+   */
+  public Mono<JsonNode> transcript(String tenantId, String conversationId) {
+    return Downstream.read(Downstream.emptyWhenNotFound(transcripts.get()
+        .uri("/internal/tenants/{tenant}/conversations/{id}/transcript", tenantId, conversationId)
+        .retrieve().bodyToMono(JsonNode.class)), TRANSCRIPT_TIMEOUT, "transcripts are");
   }
 
   /** The user who started a conversation; empty when there is no such conversation. */

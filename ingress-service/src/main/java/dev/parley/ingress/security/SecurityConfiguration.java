@@ -94,8 +94,8 @@ class SecurityConfiguration {
             // Chat, follow a conversation, escalate, rate: any role; a customer only their own conversations.
             .pathMatchers(HttpMethod.POST, "/ai/chat", "/ai/escalate", "/ai/feedback").hasAnyRole(CUSTOMER, AGENT)
             .pathMatchers(HttpMethod.GET, "/ai/ws").hasAnyRole(CUSTOMER, AGENT)
-            .pathMatchers(HttpMethod.GET, "/ai/conversations", "/ai/conversations/*", "/ai/conversations/*/stream")
-                .hasAnyRole(CUSTOMER, AGENT)
+            .pathMatchers(HttpMethod.GET, "/ai/conversations", "/ai/conversations/*", "/ai/conversations/*/stream",
+                "/ai/conversations/*/transcript").hasAnyRole(CUSTOMER, AGENT)
             // A customer may only close their own conversation or give their name (checked by the handler).
             .pathMatchers(HttpMethod.PATCH, "/ai/conversations/*").hasAnyRole(CUSTOMER, AGENT)
             .pathMatchers(HttpMethod.POST, "/ai/analyze-intent", "/ai/knowledge-base/search").hasAnyRole(CUSTOMER, AGENT)

@@ -58,6 +58,8 @@ import org.springframework.stereotype.Component;
 public class TurnResponder implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TurnResponder.class);
+  /** A tool answer longer than this is cut in the audit trail (a product list can run long). */
+  static final int AUDITED_RESULT_CHARACTERS = 4_000;
 
   private final KnowledgeService knowledge;
   private final StreamingChatModel model;
@@ -268,9 +270,22 @@ public class TurnResponder implements AutoCloseable {
                 + " for a turn with intent " + turn.getIntent().getName() + " and facts " + Prompt.facts(turn))
             .setModel(modelInfo.getName())
             .setCreatedAt(Instant.now())
+            .setOutput(ok ? auditedResult(result) : null)
             .build());
         },
         timeout, tool -> tenants.toolEnabled(tenant, tool));
+  }
+
+  /** What the audit trail keeps of a tool's answer: at most {@link #AUDITED_RESULT_CHARACTERS}. */
+  static String auditedResult(String result) {
+    if (result == null || result.length() <= AUDITED_RESULT_CHARACTERS) {
+      return result;
+    }
+    int end = AUDITED_RESULT_CHARACTERS - 1;
+    if (Character.isHighSurrogate(result.charAt(end - 1))) {
+      end--; // never half a character
+    }
+    return result.substring(0, end) + "…";
   }
 
   /** One source per document, with its best passage's score, best first. */

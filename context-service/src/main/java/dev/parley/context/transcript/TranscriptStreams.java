@@ -1,0 +1,47 @@
+package dev.parley.context.transcript;
+
+import dev.parley.context.SideStreams;
+import dev.parley.context.conversation.DeadLetterOnProcessingError;
+import dev.parley.schemas.health.Workers;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The transcript index application ({@code parley-transcripts}, {@link TranscriptIndexTopology})
+ * beside the conversations one. At least once, not exactly once: adding an offset the index holds
+ * changes nothing, so a record read twice after a crash is harmless, and the index costs no
+ * transactions. It reads committed records only, so it never points at an aborted one.
+ */
+public class TranscriptStreams extends SideStreams {
+
+  public TranscriptStreams(Map<String, Object> streamsConfig, String applicationId, Duration commitInterval,
+      MeterRegistry meters, Workers workers) {
+    super(streamsConfig, "transcriptStreams", Map.of(
+        StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
+        StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed",
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis(),
+        DeadLetterOnProcessingError.ANSWER_CUSTOMERS, false),
+        TranscriptIndexTopology::define, meters, workers);
+  }
+
+  /** The instance holding a conversation's offsets. */
+  HostInfo owner(String conversationKey) {
+    return owner(TranscriptIndexTopology.INDEX_STORE, conversationKey, new StringSerializer());
+  }
+
+  /** This instance's offsets of a conversation; empty when it has none. */
+  Optional<ConversationOffsets> offsets(String conversationKey) {
+    ReadOnlyKeyValueStore<String, byte[]> index = queries().retrieveQueryableStore(
+        TranscriptIndexTopology.INDEX_STORE, QueryableStoreTypes.keyValueStore());
+    return Optional.ofNullable(index.get(conversationKey)).map(ConversationOffsets::decode);
+  }
+}
