@@ -151,6 +151,9 @@ class AccessMatrixIT {
         new Row("POST", "/ai/admin/failed-deliveries/{id}/redrive", "/ai/admin/failed-deliveries/999999999/redrive", "",
             expect(403, 403, 403, 404, 404)),
         new Row("GET", "/ai/admin/dead-letters", "/ai/admin/dead-letters?all=true", null, expect(403, 403, 403, 200, 200)),
+        new Row("GET", "/ai/admin/export", "/ai/admin/export?from=" + since, null, expect(403, 403, 403, 200, 200)),
+        new Row("POST", "/ai/admin/replay", "/ai/admin/replay", "{\"from\":\"" + since + "\",\"name\":\"matrix\"}",
+            expect(403, 403, 403, 200, 200)),
         new Row("POST", "/ai/admin/dead-letters/{id}/redrive", "/ai/admin/dead-letters/no-such-letter/redrive", "",
             expect(403, 403, 403, 404, 404)),
         // A bearer token opens nothing here: only the provider's signature does.

@@ -1,5 +1,7 @@
 package dev.parley.context.transcript;
 
+import dev.parley.schemas.audit.ConversationLog;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -12,7 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The transcript index: for every conversation, where its records are in each
- * {@link TranscriptTopic}. It reads keys and record positions only — values stay undecoded bytes —
+ * {@link ConversationLog}. It reads keys and record positions only — values stay undecoded bytes —
  * so keeping it costs a store update per event, not an Avro decode.
  *
  * <p>The topics are co-partitioned, so one task sees a conversation's records of every topic, and
@@ -25,7 +27,7 @@ public final class TranscriptIndexTopology {
   public static void define(StreamsBuilder builder) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE),
         Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
-    builder.stream(TranscriptTopic.topicNames(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+    builder.stream(ConversationLog.topicNames(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .process(Indexer::new, INDEX_STORE);
   }
 

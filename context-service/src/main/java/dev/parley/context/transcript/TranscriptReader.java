@@ -1,5 +1,8 @@
 package dev.parley.context.transcript;
 
+import dev.parley.schemas.audit.AvroJson;
+import dev.parley.schemas.audit.ConversationLog;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads a conversation's events from the topics at the offsets the index gives, decodes them and
- * puts them in order: by record time, then by where a turn goes first ({@link TranscriptTopic}),
+ * puts them in order: by record time, then by where a turn goes first ({@link ConversationLog}),
  * then by offset. Records no longer on the topic (past retention) are counted as missing.
  */
 public final class TranscriptReader {
@@ -28,7 +31,7 @@ public final class TranscriptReader {
   private static final long SEEK_GAP = 500;
 
   /** One event of a transcript. */
-  public record Event(Instant at, TranscriptTopic source, int partition, long offset, IndexedRecord value) {
+  public record Event(Instant at, ConversationLog source, int partition, long offset, IndexedRecord value) {
 
     /** {@code {"at", "kind", "topic", "partition", "offset", "event": {...}}}. */
     public ObjectNode toJson() {
@@ -72,7 +75,7 @@ public final class TranscriptReader {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
       long deadline = System.nanoTime() + timeout.toNanos();
       for (Map.Entry<String, long[]> topic : where.all().entrySet()) {
-        TranscriptTopic source = TranscriptTopic.of(topic.getKey()).orElse(null);
+        ConversationLog source = ConversationLog.of(topic.getKey()).orElse(null);
         if (source == null) {
           continue; // a topic an earlier version indexed and transcripts no longer show
         }

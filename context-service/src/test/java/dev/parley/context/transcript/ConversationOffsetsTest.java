@@ -1,5 +1,7 @@
 package dev.parley.context.transcript;
 
+import dev.parley.schemas.audit.ConversationLog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class ConversationOffsetsTest {
   void aThousandEventsTakeAboutTwoKilobytes() {
     ConversationOffsets offsets = ConversationOffsets.empty(1);
     for (int i = 0; i < 1_000; i++) {
-      offsets = offsets.with(TranscriptTopic.values()[i % TranscriptTopic.values().length].topic.name(), 1_000_000L + i * 37L);
+      offsets = offsets.with(ConversationLog.values()[i % ConversationLog.values().length].topic.name(), 1_000_000L + i * 37L);
     }
     assertThat(offsets.encode().length).isLessThan(2_500);
   }

@@ -1,5 +1,7 @@
 package dev.parley.context.transcript;
 
+import dev.parley.schemas.audit.ConversationLog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.schemas.Topics;
@@ -60,15 +62,15 @@ class TranscriptIndexTopologyTest {
   }
 
   @Test
-  void readsEveryTranscriptTopicAndNotTheChunks() {
+  void readsEveryConversationLogAndNotTheChunks() {
     assertThat(driver.producedTopicNames()).isEmpty();
-    assertThat(TranscriptTopic.topicNames()).doesNotContain(Topics.REPLY_CHUNKS.name(), Topics.CONVERSATIONS.name())
+    assertThat(ConversationLog.topicNames()).doesNotContain(Topics.REPLY_CHUNKS.name(), Topics.CONVERSATIONS.name())
         .contains(Topics.TOOL_CALLS.name(), Topics.CONVERSATION_EVENTS.name(), Topics.COMMAND_OUTCOMES.name());
-    for (String topic : TranscriptTopic.topicNames()) {
+    for (String topic : ConversationLog.topicNames()) {
       input(topic).pipeInput("t:every", new byte[] {0});
     }
     assertThat(ConversationOffsets.decode(index.get("t:every")).all().keySet())
-        .containsExactlyInAnyOrderElementsOf(TranscriptTopic.topicNames());
+        .containsExactlyInAnyOrderElementsOf(ConversationLog.topicNames());
   }
 
   private TestInputTopic<String, byte[]> input(String topic) {

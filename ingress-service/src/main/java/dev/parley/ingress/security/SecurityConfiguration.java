@@ -114,6 +114,9 @@ class SecurityConfiguration {
             .pathMatchers(HttpMethod.PUT, "/ai/alert-rules").hasRole(ADMIN)
             .pathMatchers(HttpMethod.DELETE, "/ai/alert-rules").hasRole(ADMIN)
             .pathMatchers(HttpMethod.GET, "/ai/admin/failed-deliveries", "/ai/admin/dead-letters").hasRole(ADMIN)
+            // Admins: the tenant's conversation log, whole (export) or into a replay topic.
+            .pathMatchers(HttpMethod.GET, "/ai/admin/export").hasRole(ADMIN)
+            .pathMatchers(HttpMethod.POST, "/ai/admin/replay").hasRole(ADMIN)
             .pathMatchers(HttpMethod.POST, "/ai/admin/failed-deliveries/*/redrive", "/ai/admin/dead-letters/*/redrive")
                 .hasRole(ADMIN)
             .anyExchange().denyAll())

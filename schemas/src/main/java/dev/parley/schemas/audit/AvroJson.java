@@ -1,4 +1,4 @@
-package dev.parley.context.transcript;
+package dev.parley.schemas.audit;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -19,11 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
  * in {@code "@type"}), bytes as base64. For people and for NDJSON
  * tools, not for reading back into Avro.
  */
-final class AvroJson {
+public final class AvroJson {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  static ObjectNode of(IndexedRecord record) {
+  public static ObjectNode of(IndexedRecord record) {
     ObjectNode node = JSON.objectNode();
     for (Schema.Field field : record.getSchema().getFields()) {
       Object value = record.get(field.pos());

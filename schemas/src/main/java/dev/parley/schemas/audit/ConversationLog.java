@@ -1,4 +1,4 @@
-package dev.parley.context.transcript;
+package dev.parley.schemas.audit;
 
 import dev.parley.schemas.Topic;
 import dev.parley.schemas.Topics;
@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The conversation topics a transcript is made of, what each of their events is called in it, and
- * whether a customer sees it. Listed in the order a turn goes through them: two events with the same
- * time are shown in this order.
+ * The conversation log: the conversation topics that record what happened in conversations, which
+ * transcripts, exports and replays are made of; what each of their events is called, and whether a
+ * customer sees it. Listed in the order a turn goes through them: two events with the same time are
+ * shown in this order.
  *
- * <p>Not in a transcript: reply chunks (the reply they stream is there whole) and the conversation
- * state snapshots (what the events made of the conversation, not an event).
+ * <p>Not in the log: reply chunks (the reply they stream is there whole) and the conversation state
+ * snapshots (what the events made of the conversation, not an event).
  */
-public enum TranscriptTopic {
+public enum ConversationLog {
   MESSAGE(Topics.INBOUND_MESSAGES, true),
   COMMAND(Topics.CONVERSATION_COMMANDS, false),
   COMMAND_OUTCOME(Topics.COMMAND_OUTCOMES, false),
@@ -28,10 +29,10 @@ public enum TranscriptTopic {
   DELIVERY(Topics.DELIVERY_RECEIPTS, false);
 
   public final Topic<?> topic;
-  /** A customer sees events of this kind in their own transcript (only the fields {@link CustomerTranscript} keeps). */
+  /** A customer sees events of this kind in their own transcript (some of their fields: ingress's CustomerTranscript). */
   public final boolean customerFacing;
 
-  TranscriptTopic(Topic<?> topic, boolean customerFacing) {
+  ConversationLog(Topic<?> topic, boolean customerFacing) {
     this.topic = topic;
     this.customerFacing = customerFacing;
   }
@@ -45,7 +46,7 @@ public enum TranscriptTopic {
     return Arrays.stream(values()).map(source -> source.topic.name()).toList();
   }
 
-  public static Optional<TranscriptTopic> of(String topicName) {
+  public static Optional<ConversationLog> of(String topicName) {
     return Arrays.stream(values()).filter(source -> source.topic.name().equals(topicName)).findFirst();
   }
 }
