@@ -106,13 +106,19 @@ public final class LocalRun {
           curl -s %s/metrics -H "Authorization: Bearer $ADMIN_TOKEN"
           curl -s %s/ai/analytics-overview -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \\
             -d '{"timeRange":"last_24_hours","includeComparisons":true,"includeInsights":true}'
+        and read a conversation back from the log (every event, in order; Accept: text/html prints it),
+        export the tenant's log, or rebuild the transcript index from the log and compare it with the live one:
+          curl -s %s/ai/conversations/<conversationId>/transcript -H "Authorization: Bearer $AGENT_TOKEN"
+          curl -sN "%s/ai/admin/export?from=$(date -u -d '-1 hour' +%%FT%%TZ)" -H "Authorization: Bearer $ADMIN_TOKEN"
+          ./parley rebuild %s
 
         Press Ctrl-C to stop.
         """,
         (System.nanoTime() - started) / 1e9, SampleData.TENANT, stack.ingressUrl(), stack.bootstrapServers(),
         stack.registryUrl(), root.resolve(".parley/logs"), SampleData.TENANT, token, agentToken, adminToken,
         stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl().getPort(), whatsAppSecret,
-        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl());
+        stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(), stack.ingressUrl(),
+        stack.ingressUrl(), stack.ingressUrl(), stack.bootstrapServers());
     stopped.await();
   }
 }

@@ -25,8 +25,17 @@ public final class TranscriptIndexTopology {
   public static final String INDEX_STORE = "transcript-index";
 
   public static void define(StreamsBuilder builder) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE),
-        Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+    define(builder, true);
+  }
+
+  /**
+   * @param logged false for a throw-away copy ({@link IndexRebuild}): no changelog, so rebuilding
+   *               writes nothing to the broker
+   */
+  static void define(StreamsBuilder builder, boolean logged) {
+    var store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), Serdes.ByteArray())
+        .withCachingEnabled();
+    builder.addStateStore(logged ? store : store.withLoggingDisabled());
     builder.stream(ConversationLog.topicNames(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .process(Indexer::new, INDEX_STORE);
   }

@@ -256,6 +256,21 @@ class PipelineBenchmarkIT {
       });
     }
 
+    // Rebuilding state from the log: the transcript index into a fresh application id.
+    if (runs("rebuild")) {
+      var rebuild = RebuildBenchmark.run(stack.bootstrapServers(), stack.registryUrl(), FULL ? 500_000 : 20_000);
+      var outcome = rebuild.rebuild();
+      report.table("Rebuild: the transcript index from the conversation log into a fresh application id (context-service's "
+              + "IndexRebuild, run as its own process)", "reader", "records", "seconds", "records/s", "÷ bare consumer", "checksums")
+          .row("bare consumer, bytes, one thread", rebuild.bareRecords(), rebuild.bareSeconds(), rebuild.barePerSecond(), 1.0, "–")
+          .row("rebuild (Kafka Streams, " + Runtime.getRuntime().availableProcessors() + " threads, at least once, no changelog)",
+              outcome.events(), outcome.seconds(), outcome.eventsPerSecond(), outcome.eventsPerSecond() / rebuild.barePerSecond(),
+              (outcome.equal() ? "equal: " : "DIFFERENT: ") + outcome.rebuilt() + " / live " + outcome.live());
+      targets.set(Targets.REBUILD, Report.format(outcome.eventsPerSecond()) + " events/s, " + (outcome.equal() ? "equal" : "different"),
+          FULL && outcome.eventsPerSecond() >= 50_000 && outcome.equal());
+      checks.add(() -> assertThat(outcome.equal()).as("the rebuilt index equals the live one").isTrue());
+    }
+
     targets.addTo(report);
     report.line("")
         .line("Ratios compare figures measured in this one run (the machine is shared and noisy): a turn against one record "
@@ -292,10 +307,11 @@ class PipelineBenchmarkIT {
     static final String SLOW_MODEL = "2 s model: ≥ 250 replies/s per llm instance";
     static final String CHUNKS = "chunk latency model → WebSocket p99 ≤ 30 ms";
     static final String SOCKETS = "10,000 WebSockets under 1 GiB heap";
+    static final String REBUILD = "transcript index rebuilt from the log ≥ 50,000 events/s, equal to live";
     private final Map<String, Object[]> measured = new LinkedHashMap<>();
 
     Targets() {
-      for (String target : List.of(SUSTAINED, P99_AT_500, CPU_PER_TURN, INGEST, RETRIEVAL, SLOW_MODEL, CHUNKS, SOCKETS)) {
+      for (String target : List.of(SUSTAINED, P99_AT_500, CPU_PER_TURN, INGEST, RETRIEVAL, SLOW_MODEL, CHUNKS, SOCKETS, REBUILD)) {
         measured.put(target, new Object[] {"not run", "–"});
       }
     }
