@@ -1,5 +1,6 @@
 package dev.parley.schemas;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,9 +17,11 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param compacted  true for reference and state topics, where the latest value per key is what counts
  * @param maxMessageBytes the largest record (batch) the topic takes; the producers of the topic
  *                        send at most this ({@link #MAX_REQUEST_BYTES})
+ * @param retention  how long a record is kept (a delete-policy topic); null for a compacted topic,
+ *                   which keeps the latest value of every key until a tombstone
  */
 public record Topic<V extends SpecificRecord>(
-    String name, Class<V> valueType, String key, int partitions, boolean compacted, int maxMessageBytes) {
+    String name, Class<V> valueType, String key, int partitions, boolean compacted, int maxMessageBytes, Duration retention) {
 
   /** Most topics: 1 MiB, Kafka's own default, set here so that it is a decision, not an accident. */
   public static final int RECORD_LIMIT = 1024 * 1024;
@@ -28,9 +31,20 @@ public record Topic<V extends SpecificRecord>(
    */
   public static final int MAX_REQUEST_BYTES = 2 * RECORD_LIMIT + 64 * 1024;
 
-  /** A topic of records up to {@link #RECORD_LIMIT}. */
-  public Topic(String name, Class<V> valueType, String key, int partitions, boolean compacted) {
-    this(name, valueType, key, partitions, compacted, RECORD_LIMIT);
+  /** A compacted topic of records up to {@link #RECORD_LIMIT}. */
+  public static <V extends SpecificRecord> Topic<V> compacted(String name, Class<V> valueType, String key, int partitions) {
+    return new Topic<>(name, valueType, key, partitions, true, RECORD_LIMIT, null);
+  }
+
+  /** A topic of records up to {@link #RECORD_LIMIT}, each kept for the retention. */
+  public static <V extends SpecificRecord> Topic<V> kept(String name, Class<V> valueType, String key, int partitions, Duration retention) {
+    return new Topic<>(name, valueType, key, partitions, false, RECORD_LIMIT, retention);
+  }
+
+  public Topic {
+    if (compacted == (retention != null)) {
+      throw new IllegalArgumentException(name + ": a compacted topic keeps the latest of every key; a topic that deletes needs a retention");
+    }
   }
 
   /** The artifact id the Apicurio serdes use for the value schema (TopicIdStrategy). */
@@ -40,9 +54,17 @@ public record Topic<V extends SpecificRecord>(
 
   /** The topic as Kafka's admin client creates it. */
   public NewTopic newTopic(short replicationFactor) {
-    return new NewTopic(name, partitions, replicationFactor)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-            compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)));
+    return new NewTopic(name, partitions, replicationFactor).configs(configs());
+  }
+
+  /** The topic's configuration: cleanup policy, largest record, retention. */
+  public Map<String, String> configs() {
+    Map<String, String> configs = new java.util.LinkedHashMap<>();
+    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+    if (retention != null) {
+      configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+    }
+    return Map.copyOf(configs);
   }
 }

@@ -24,6 +24,7 @@ import dev.parley.reference.Deal;
 import dev.parley.reference.KnowledgeDocument;
 import dev.parley.reference.MlInsight;
 import dev.parley.reference.Product;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -45,74 +46,86 @@ public final class Topics {
 
   private static final String CONVERSATION_KEY = "tenantId:conversationId";
 
-  public static final Topic<InboundMessage> INBOUND_MESSAGES = new Topic<>(
-      "parley.inbound-messages", InboundMessage.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
-  public static final Topic<UserTurn> TURNS = new Topic<>(
-      "parley.turns", UserTurn.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
-  public static final Topic<EnrichedTurn> ENRICHED_TURNS = new Topic<>(
-      "parley.enriched-turns", EnrichedTurn.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
-  public static final Topic<ReplyChunk> REPLY_CHUNKS = new Topic<>(
-      "parley.reply-chunks", ReplyChunk.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
-  public static final Topic<AssistantReply> REPLIES = new Topic<>(
-      "parley.replies", AssistantReply.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
-  public static final Topic<DeliveryReceipt> DELIVERY_RECEIPTS = new Topic<>(
-      "parley.delivery-receipts", DeliveryReceipt.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  /**
+   * How long the conversation log is kept: the longest any tenant keeps its conversations. A tenant
+   * that keeps them for less has them erased by key (see README.md, "Retention").
+   */
+  public static final Duration CONVERSATION_LOG = Duration.ofDays(365);
+  /** Reply chunks stream a reply to a client; the reply itself is on the log whole. */
+  public static final Duration STREAMED_CHUNKS = Duration.ofDays(1);
+  /** Dead letters carry the failed record whole (customer text, provider payloads) for re-drive. */
+  public static final Duration RAW_PAYLOADS = Duration.ofDays(30);
+  /** Who was refused what, and security-relevant changes. */
+  public static final Duration AUDIT = Duration.ofDays(365);
+
+  public static final Topic<InboundMessage> INBOUND_MESSAGES = Topic.kept(
+      "parley.inbound-messages", InboundMessage.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
+  public static final Topic<UserTurn> TURNS = Topic.kept(
+      "parley.turns", UserTurn.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
+  public static final Topic<EnrichedTurn> ENRICHED_TURNS = Topic.kept(
+      "parley.enriched-turns", EnrichedTurn.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
+  public static final Topic<ReplyChunk> REPLY_CHUNKS = Topic.kept(
+      "parley.reply-chunks", ReplyChunk.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, STREAMED_CHUNKS);
+  public static final Topic<AssistantReply> REPLIES = Topic.kept(
+      "parley.replies", AssistantReply.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
+  public static final Topic<DeliveryReceipt> DELIVERY_RECEIPTS = Topic.kept(
+      "parley.delivery-receipts", DeliveryReceipt.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** Every tool call made while answering, for audit and analytics. */
-  public static final Topic<ToolCallAudit> TOOL_CALLS = new Topic<>(
-      "parley.tool-calls", ToolCallAudit.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<ToolCallAudit> TOOL_CALLS = Topic.kept(
+      "parley.tool-calls", ToolCallAudit.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** Turns the model could not answer (a fallback reply was sent), with the cause. */
-  public static final Topic<ReplyFailure> REPLY_FAILURES = new Topic<>(
-      "parley.reply-failures", ReplyFailure.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<ReplyFailure> REPLY_FAILURES = Topic.kept(
+      "parley.reply-failures", ReplyFailure.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** The latest state of every conversation, for analytics and audit consumers. */
-  public static final Topic<ConversationState> CONVERSATIONS = new Topic<>(
-      "parley.conversations", ConversationState.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, true);
+  public static final Topic<ConversationState> CONVERSATIONS = Topic.compacted(
+      "parley.conversations", ConversationState.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS);
   /** What Parley knows about each customer across conversations (latest per customer). */
-  public static final Topic<CustomerProfile> CUSTOMER_PROFILES = new Topic<>(
-      "parley.customer-profiles", CustomerProfile.class, "tenantId:customerKey", 3, true);
+  public static final Topic<CustomerProfile> CUSTOMER_PROFILES = Topic.compacted(
+      "parley.customer-profiles", CustomerProfile.class, "tenantId:customerKey", 3);
   /** Requested changes to conversations; context-service applies or refuses them. */
-  public static final Topic<ConversationCommand> CONVERSATION_COMMANDS = new Topic<>(
-      "parley.conversation-commands", ConversationCommand.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<ConversationCommand> CONVERSATION_COMMANDS = Topic.kept(
+      "parley.conversation-commands", ConversationCommand.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** Commands context-service refused, with the reason. */
-  public static final Topic<ConversationError> CONVERSATION_ERRORS = new Topic<>(
-      "parley.conversation-errors", ConversationError.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<ConversationError> CONVERSATION_ERRORS = Topic.kept(
+      "parley.conversation-errors", ConversationError.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** The verdict on every conversation command: applied, or refused with the reason. */
-  public static final Topic<CommandOutcome> COMMAND_OUTCOMES = new Topic<>(
-      "parley.command-outcomes", CommandOutcome.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<CommandOutcome> COMMAND_OUTCOMES = Topic.kept(
+      "parley.command-outcomes", CommandOutcome.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** What happened to conversations (started, escalated, handed back, closed, stage moved, feedback). */
-  public static final Topic<ConversationEvent> CONVERSATION_EVENTS = new Topic<>(
-      "parley.conversation-events", ConversationEvent.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, false);
+  public static final Topic<ConversationEvent> CONVERSATION_EVENTS = Topic.kept(
+      "parley.conversation-events", ConversationEvent.class, CONVERSATION_KEY, CONVERSATION_PARTITIONS, CONVERSATION_LOG);
   /** Denied access and security-relevant changes, for audit (never message text). */
-  public static final Topic<SecurityAuditEvent> SECURITY_AUDIT = new Topic<>(
-      "parley.security-audit", SecurityAuditEvent.class, "tenantId", 3, false);
+  public static final Topic<SecurityAuditEvent> SECURITY_AUDIT = Topic.kept(
+      "parley.security-audit", SecurityAuditEvent.class, "tenantId", 3, AUDIT);
   /** A dead letter carries the failed record whole (up to 1 MiB) plus why: twice the usual limit. */
   public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
-      "parley.dead-letters", DeadLetter.class, "source topic key", 3, false, 2 * Topic.RECORD_LIMIT + 32 * 1024);
+      "parley.dead-letters", DeadLetter.class, "source topic key", 3, false, 2 * Topic.RECORD_LIMIT + 32 * 1024, RAW_PAYLOADS);
 
-  public static final Topic<Customer> CUSTOMERS = new Topic<>(
-      "parley.ref.customers", Customer.class, "tenantId:customerId", 3, true);
-  public static final Topic<Deal> DEALS = new Topic<>(
-      "parley.ref.deals", Deal.class, "tenantId:dealId", 3, true);
-  public static final Topic<MlInsight> ML_INSIGHTS = new Topic<>(
-      "parley.ref.ml-insights", MlInsight.class, "tenantId:customerId", 3, true);
-  public static final Topic<Product> INVENTORY = new Topic<>(
-      "parley.ref.inventory", Product.class, "tenantId:productId", 3, true);
-  public static final Topic<KnowledgeDocument> KNOWLEDGE_DOCUMENTS = new Topic<>(
-      "parley.ref.knowledge-documents", KnowledgeDocument.class, "tenantId:documentId", 3, true);
+  public static final Topic<Customer> CUSTOMERS = Topic.compacted(
+      "parley.ref.customers", Customer.class, "tenantId:customerId", 3);
+  public static final Topic<Deal> DEALS = Topic.compacted(
+      "parley.ref.deals", Deal.class, "tenantId:dealId", 3);
+  public static final Topic<MlInsight> ML_INSIGHTS = Topic.compacted(
+      "parley.ref.ml-insights", MlInsight.class, "tenantId:customerId", 3);
+  public static final Topic<Product> INVENTORY = Topic.compacted(
+      "parley.ref.inventory", Product.class, "tenantId:productId", 3);
+  public static final Topic<KnowledgeDocument> KNOWLEDGE_DOCUMENTS = Topic.compacted(
+      "parley.ref.knowledge-documents", KnowledgeDocument.class, "tenantId:documentId", 3);
 
   /** Each tenant's closed analytics windows (context-service's analytics application), for downstream consumers. */
-  public static final Topic<AnalyticsWindow> ANALYTICS_MINUTE = new Topic<>(
-      "parley.analytics-minute", AnalyticsWindow.class, "tenantId", 3, false);
-  public static final Topic<AnalyticsWindow> ANALYTICS_HOUR = new Topic<>(
-      "parley.analytics-hour", AnalyticsWindow.class, "tenantId", 3, false);
-  public static final Topic<AnalyticsWindow> ANALYTICS_DAY = new Topic<>(
-      "parley.analytics-day", AnalyticsWindow.class, "tenantId", 3, false);
+  public static final Topic<AnalyticsWindow> ANALYTICS_MINUTE = Topic.kept(
+      "parley.analytics-minute", AnalyticsWindow.class, "tenantId", 3, Duration.ofDays(2));
+  public static final Topic<AnalyticsWindow> ANALYTICS_HOUR = Topic.kept(
+      "parley.analytics-hour", AnalyticsWindow.class, "tenantId", 3, Duration.ofDays(35));
+  public static final Topic<AnalyticsWindow> ANALYTICS_DAY = Topic.kept(
+      "parley.analytics-day", AnalyticsWindow.class, "tenantId", 3, Duration.ofDays(400));
 
   /** Each tenant's alert rules, the latest in force (compacted; a tombstone puts the defaults back). */
-  public static final Topic<AlertRules> ALERT_RULES = new Topic<>(
-      "parley.alert-rules", AlertRules.class, "tenantId", 1, true);
+  public static final Topic<AlertRules> ALERT_RULES = Topic.compacted(
+      "parley.alert-rules", AlertRules.class, "tenantId", 1);
   /** Alert rules starting and stopping to fire, keyed by tenant. */
-  public static final Topic<Alert> ALERTS = new Topic<>(
-      "parley.alerts", Alert.class, "tenantId", 3, false);
+  public static final Topic<Alert> ALERTS = Topic.kept(
+      "parley.alerts", Alert.class, "tenantId", 3, Duration.ofDays(90));
 
   public static final List<Topic<?>> ALL = List.of(
       INBOUND_MESSAGES, TURNS, ENRICHED_TURNS, REPLY_CHUNKS, REPLIES, TOOL_CALLS, REPLY_FAILURES, DELIVERY_RECEIPTS,

@@ -156,6 +156,7 @@ public final class IndexRebuild {
     // conversation is written once a second, not once per record or per 100 ms.
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
     config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, TranscriptStreams.NEVER_WAIT);
     return config;
   }
 
