@@ -30,6 +30,8 @@ public class TranscriptStreams extends SideStreams {
    */
   static final long NEVER_WAIT = StreamsConfig.MAX_TASK_IDLE_MS_DISABLED;
 
+  private static final int FETCH_MIN_BYTES = 256 * 1024;
+
   public TranscriptStreams(Map<String, Object> streamsConfig, String applicationId, Duration commitInterval,
       MeterRegistry meters, Workers workers) {
     super(streamsConfig, "transcriptStreams", Map.of(
@@ -38,6 +40,11 @@ public class TranscriptStreams extends SideStreams {
         StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed",
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis(),
         StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, NEVER_WAIT,
+        // Fetch in bulk: the index reads 66 partitions of which a few have a record now and then;
+        // fetching as soon as any has one kept its thread polling (JFR: 70 % of its samples in
+        // poll at 100 turns/s). Events reach the index within half a second instead.
+        StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), FETCH_MIN_BYTES,
+        StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 500,
         DeadLetterOnProcessingError.ANSWER_CUSTOMERS, false),
         TranscriptIndexTopology::define, meters, workers);
   }
