@@ -122,10 +122,15 @@ class DeliveryIT {
 
   /** Sends a WhatsApp message as the provider webhook would and returns the id its reply will carry. */
   static String whatsAppReplyTo(String conversation, String text) {
+    return whatsAppReplyTo(conversation, text, null, null);
+  }
+
+  /** The same, about a CRM customer and deal (null: none). */
+  static String whatsAppReplyTo(String conversation, String text, String customerId, String dealId) {
     String messageId = "wamid-" + UUID.randomUUID();
     send(Topics.INBOUND_MESSAGES, Keys.of(SampleData.TENANT, conversation), InboundMessage.newBuilder()
         .setEventId(UUID.randomUUID().toString()).setTenantId(SampleData.TENANT).setConversationId(conversation)
-        .setMessageId(messageId).setUserId("wa:15125550142").setText(text)
+        .setMessageId(messageId).setUserId("wa:15125550142").setText(text).setCustomerId(customerId).setDealId(dealId)
         .setChannel(ChannelInfo.newBuilder().setType(ChannelType.WHATSAPP).setProvider("wazzup")
             .setExternalChatId("15125550142").setMetadata(Map.of("channelId", "wa-channel-1")).build())
         .setReceivedAt(Instant.now()).build());
@@ -155,7 +160,7 @@ class DeliveryIT {
     return requests.get();
   }
 
-  static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+  private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
     var stack = Pipeline.stack();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
         new StringSerializer(), new AvroSerdes(stack.registryUrl()).<V>valueSerde(topic).serializer())) {

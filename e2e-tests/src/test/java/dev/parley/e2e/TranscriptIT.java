@@ -3,17 +3,9 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.devstack.SampleData;
-import dev.parley.events.AssistantReply;
-import dev.parley.events.ChannelInfo;
-import dev.parley.events.ChannelType;
-import dev.parley.events.InboundMessage;
-import dev.parley.schemas.Keys;
-import dev.parley.schemas.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +36,7 @@ class TranscriptIT {
     // A WhatsApp question answered with the tax tool; the provider is down, so its delivery fails
     // three times and is dead-lettered, then re-driven once the provider is back.
     Pipeline.provider().failWith(503);
-    String replyId = whatsAppReplyTo(conversation, "How much sales tax will I pay in Texas with a trade-in?");
+    String replyId = DeliveryIT.whatsAppReplyTo(conversation, "How much sales tax will I pay in Texas with a trade-in?", "c-1001", "d-2001");
     JsonNode deadLettered = poll(agent, conversation, events -> events.stream().anyMatch(e -> isDelivery(e, replyId, "DEAD_LETTERED")));
     Pipeline.provider().recover();
     long failureId = -1;
@@ -148,18 +140,6 @@ class TranscriptIT {
 
   private static JsonNode poll(Client client, String conversation, Predicate<List<JsonNode>> ready) {
     return client.poll("/ai/conversations/" + conversation + "/transcript", t -> ready.test(t.get("events").valueStream().toList()), WAIT);
-  }
-
-  private static String whatsAppReplyTo(String conversation, String text) {
-    String messageId = "wamid-" + UUID.randomUUID();
-    DeliveryIT.send(Topics.INBOUND_MESSAGES, Keys.of(SampleData.TENANT, conversation), InboundMessage.newBuilder()
-        .setEventId(UUID.randomUUID().toString()).setTenantId(SampleData.TENANT).setConversationId(conversation)
-        .setMessageId(messageId).setUserId("wa:15125550142").setText(text).setCustomerId("c-1001").setDealId("d-2001")
-        .setChannel(ChannelInfo.newBuilder().setType(ChannelType.WHATSAPP).setProvider("wazzup")
-            .setExternalChatId("15125550142").setMetadata(Map.of("channelId", "wa-channel-1")).build())
-        .setReceivedAt(Instant.now()).build());
-    return TopicReader.read(Topics.REPLIES, (AssistantReply r) -> r.getMessageIds().contains(messageId),
-        found -> !found.isEmpty(), WAIT).get(0).getEventId();
   }
 
   private static boolean kind(JsonNode event, String kind) {

@@ -67,7 +67,7 @@ class ReplayController {
     this.log = log;
     this.admin = admin;
     Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
-    config.put("max.request.size", dev.parley.schemas.Topic.MAX_REQUEST_BYTES);
+    config.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, dev.parley.schemas.Topic.MAX_REQUEST_BYTES);
     this.producerConfig = Map.copyOf(config);
     this.audit = audit;
     this.replicationFactor = replicationFactor;
